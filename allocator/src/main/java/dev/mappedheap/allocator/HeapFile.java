@@ -1,0 +1,221 @@
+package dev.mappedheap.allocator;
+
+import static dev.mappedheap.allocator.format.HeaderLayout.*;
+
+import dev.mappedheap.allocator.format.BlockLayout;
+import dev.mappedheap.allocator.format.HeaderLayout;
+import dev.mappedheap.allocator.format.JournalLayout;
+import dev.mappedheap.allocator.internal.FileSpace;
+import dev.mappedheap.allocator.internal.HeapMemory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+
+/**
+ * Format layer, applied: writing a new heap file's header, and reading and validating an existing one
+ * before anything in it is trusted. Everything it reads is checked against the file's real size.
+ */
+final class HeapFile {
+    /** The immutable header fields, validated. */
+    record Header(long heapStart, long journalOffset, int journalCapacity, long salt, long growthIncrement,
+            long maxSize, long capacity) {}
+
+    private HeapFile() {}
+
+    /** Creates the file (owner read-write only), reserves its space, maps it and writes a fresh header. */
+    static Opened create(Path file, HeapOptions options) {
+        long journalOffset = JournalLayout.DEFAULT_JOURNAL_OFFSET;
+        int journalCapacity = JournalLayout.DEFAULT_CAPACITY;
+        long heapStart = JournalLayout.heapStartAfter(journalOffset, journalCapacity);
+        long maxSize = options.maxSize() & ~4095L;
+        long capacity = Math.max(pageAlign(options.initialSize()), heapStart + 4096);
+        if (capacity > maxSize) {
+            throw new IllegalArgumentException("initialSize=" + options.initialSize() + " does not fit maxSize="
+                    + options.maxSize() + " (the header and journal take " + heapStart + " bytes)");
+        }
+        createEmpty(file);
+        FileChannel channel = null;
+        HeapMemory memory = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileSpace.reserve(file, channel, 0, capacity);
+            memory = new HeapMemory(channel, capacity, maxSize);
+            Header header = new Header(heapStart, journalOffset, journalCapacity, new SecureRandom().nextLong(),
+                    options.growthIncrement(), maxSize, capacity);
+            writeHeader(memory, header);
+            memory.sync();
+            return new Opened(memory, header);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(memory, channel, e);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e instanceof HeapException he ? he : new HeapException("cannot create heap: file=" + file, e);
+        }
+    }
+
+    private static void createEmpty(Path file) {
+        try {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new HeapException("cannot create heap: the file already exists: file=" + file, e);
+        } catch (IOException e) {
+            throw new HeapException("cannot create heap: file=" + file, e);
+        }
+    }
+
+    private static void writeHeader(HeapMemory memory, Header h) {
+        memory.writeInt(FORMAT_VERSION_OFFSET, FORMAT_VERSION);
+        memory.writeInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        memory.writeLong(HEAP_START_OFFSET, h.heapStart());
+        memory.writeLong(JOURNAL_OFFSET_OFFSET, h.journalOffset());
+        memory.writeInt(JOURNAL_CAPACITY_OFFSET, h.journalCapacity());
+        memory.writeInt(FLAGS_OFFSET, 0);
+        memory.writeLong(SALT_OFFSET, h.salt());
+        memory.writeLong(GROWTH_INCREMENT_OFFSET, h.growthIncrement());
+        memory.writeLong(MAX_SIZE_OFFSET, h.maxSize());
+        memory.writeLong(JOURNAL_SEQ_OFFSET, 1);
+        memory.writeLong(CAPACITY_OFFSET, h.capacity());
+        memory.writeLong(TOP_OFFSET, h.heapStart());
+        long[] words = new long[CHECKSUMMED_LENGTH / 8];
+        words[0] = MAGIC;
+        for (int i = 1; i < words.length; i++) {
+            words[i] = memory.readLong(8L * i);
+        }
+        memory.writeLong(HEADER_CHECKSUM_OFFSET, HeaderLayout.checksum(words));
+        // the magic goes last: a file whose creation was cut short is not mistaken for a heap
+        memory.writeOrderedLong(MAGIC_OFFSET, MAGIC);
+    }
+
+    /** Opens and validates the header of an existing heap file, then maps it. */
+    static Opened open(Path file) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new HeapException("no heap file: file=" + file, e);
+        } catch (IOException e) {
+            throw new HeapException("cannot open heap file: file=" + file, e);
+        }
+        try {
+            Header header = readHeader(file, channel);
+            HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize());
+            return new Opened(memory, header);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(null, channel, e);
+            throw e instanceof HeapException he ? he : new HeapException("cannot open heap file: file=" + file, e);
+        }
+    }
+
+    record Opened(HeapMemory memory, Header header) {}
+
+    private static Header readHeader(Path file, FileChannel channel) throws IOException {
+        long fileSize = channel.size();
+        if (fileSize < HEADER_LENGTH) {
+            throw new IncompatibleFormatException(
+                    "file too short to be a heap: file=" + file + " size=" + fileSize + " minimum=" + HEADER_LENGTH);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, buffer.position()) < 0) {
+                throw new IncompatibleFormatException("file too short to be a heap: file=" + file);
+            }
+        }
+        long magic = buffer.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new IncompatibleFormatException("not a mappedheap file: file=" + file + " field=magic found=0x"
+                    + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC));
+        }
+        int version = buffer.getInt(FORMAT_VERSION_OFFSET);
+        if (version != FORMAT_VERSION) {
+            throw new IncompatibleFormatException("unsupported format version: file=" + file + " field=formatVersion"
+                    + " found=" + version + " supported=" + FORMAT_VERSION);
+        }
+        long[] words = new long[CHECKSUMMED_LENGTH / 8];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = buffer.getLong(8 * i);
+        }
+        long checksum = buffer.getLong(HEADER_CHECKSUM_OFFSET);
+        if (checksum != HeaderLayout.checksum(words)) {
+            throw new HeapCorruptedException("header checksum mismatch: file=" + file + " offset="
+                    + HEADER_CHECKSUM_OFFSET + " found=0x" + Long.toHexString(checksum) + " expected=0x"
+                    + Long.toHexString(HeaderLayout.checksum(words)));
+        }
+        int headerLength = buffer.getInt(HEADER_LENGTH_OFFSET);
+        long journalOffset = buffer.getLong(JOURNAL_OFFSET_OFFSET);
+        int journalCapacity = buffer.getInt(JOURNAL_CAPACITY_OFFSET);
+        long heapStart = buffer.getLong(HEAP_START_OFFSET);
+        long growthIncrement = buffer.getLong(GROWTH_INCREMENT_OFFSET);
+        long maxSize = buffer.getLong(MAX_SIZE_OFFSET);
+        long capacity = buffer.getLong(CAPACITY_OFFSET);
+        require(headerLength == HEADER_LENGTH, file, "headerLength", headerLength, "" + HEADER_LENGTH);
+        require(journalOffset == JournalLayout.DEFAULT_JOURNAL_OFFSET, file, "journalOffset", journalOffset,
+                "" + JournalLayout.DEFAULT_JOURNAL_OFFSET);
+        require(journalCapacity >= 64 && journalCapacity <= 1 << 16, file, "journalCapacity", journalCapacity,
+                "64..65536");
+        require(heapStart == JournalLayout.heapStartAfter(journalOffset, journalCapacity), file, "heapStart", heapStart,
+                "" + JournalLayout.heapStartAfter(journalOffset, journalCapacity));
+        require(growthIncrement >= HeapOptions.MIN_GROWTH_INCREMENT, file, "growthIncrement", growthIncrement,
+                ">= " + HeapOptions.MIN_GROWTH_INCREMENT);
+        require(maxSize > heapStart, file, "maxSize", maxSize, "> " + heapStart);
+        require(capacity > heapStart && capacity <= maxSize && BlockLayout.aligned(capacity), file, "capacity",
+                capacity, "16-aligned, in (" + heapStart + ", " + maxSize + "]");
+        if (capacity > fileSize) {
+            throw new HeapCorruptedException("file truncated: file=" + file + " field=capacity offset=" + CAPACITY_OFFSET
+                    + " capacity=" + capacity + " fileSize=" + fileSize);
+        }
+        return new Header(heapStart, journalOffset, journalCapacity, buffer.getLong(SALT_OFFSET), growthIncrement,
+                maxSize, capacity);
+    }
+
+    private static void require(boolean ok, Path file, String field, long found, String expected) {
+        if (!ok) {
+            throw new HeapCorruptedException("header field out of range: file=" + file + " field=" + field + " found="
+                    + found + " expected=" + expected);
+        }
+    }
+
+    /** Checks the header fields that operations change, after recovery has run. */
+    static void validateMutable(HeapMemory memory, Path file, Header header) {
+        long capacity = memory.readLong(CAPACITY_OFFSET);
+        long top = memory.readLong(TOP_OFFSET);
+        // recovery may have undone a growth, so the capacity can be below what was mapped, never above
+        require(capacity > header.heapStart() && capacity <= header.capacity() && BlockLayout.aligned(capacity), file,
+                "capacity", capacity, "16-aligned, in (" + header.heapStart() + ", " + header.capacity() + "]");
+        require(top >= header.heapStart() && top <= capacity && BlockLayout.aligned(top), file, "top", top,
+                "16-aligned, in [" + header.heapStart() + ", " + capacity + "]");
+        long root = memory.readLong(ROOT_OFFSET);
+        require(root == 0 || (root >= header.heapStart() && root < capacity), file, "root", root,
+                "0 or in [" + header.heapStart() + ", " + capacity + ")");
+    }
+
+    static long pageAlign(long size) {
+        return (size + 4095) & ~4095L;
+    }
+
+    private static void closeQuietly(HeapMemory memory, FileChannel channel, Exception failure) {
+        try {
+            if (memory != null) {
+                memory.close();
+            } else if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

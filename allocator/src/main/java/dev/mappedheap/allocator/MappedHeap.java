@@ -1,0 +1,431 @@
+package dev.mappedheap.allocator;
+
+import dev.mappedheap.allocator.alloc.Allocator;
+import dev.mappedheap.allocator.alloc.HeapChecker;
+import dev.mappedheap.allocator.format.BlockLayout;
+import dev.mappedheap.allocator.format.HeaderLayout;
+import dev.mappedheap.allocator.internal.FileSpace;
+import dev.mappedheap.allocator.internal.HeapMemory;
+import dev.mappedheap.allocator.journal.SimulatedCrash;
+import dev.mappedheap.allocator.journal.UndoJournal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A heap inside a memory-mapped file: allocate and free blocks by offset, read and write them, and find them
+ * again after a restart through {@link #root()}.
+ *
+ * <pre>{@code
+ * try (MappedHeap heap = MappedHeap.openOrCreate(Path.of("data.heap"), HeapOptions.defaults())) {
+ *     long record = heap.allocate(64);
+ *     heap.writeLong(record, 42);
+ *     heap.setRoot(record);
+ * }
+ * }</pre>
+ *
+ * <p><b>Crash atomicity.</b> Every {@link #allocate}, {@link #free}, {@link #reallocate} and
+ * {@link #setRoot}, and the file growth inside them, is atomic against a process crash: its metadata writes
+ * go through an undo journal in the file, committed by one 8-byte store, and the next {@link #open} rolls an
+ * interrupted operation back. Data written with the raw accessors is not journaled.
+ *
+ * <p><b>Checks.</b> Offsets given to {@link #free}, {@link #reallocate} and {@link #usableSize} must be live
+ * blocks ({@link InvalidOffsetException} otherwise, with the heap unchanged). Raw reads and writes are
+ * bounds-checked against the mapped file, not against block boundaries. Offsets read from the file are
+ * checked before they are followed ({@link HeapCorruptedException}).
+ *
+ * <p><b>Threads.</b> A {@code MappedHeap} may be shared between threads: allocator operations are
+ * serialised by a lock; raw accessors take no lock, and threads that share a block must order their own
+ * accesses. {@link #close()} must not race with other calls. Several processes on one file are not yet
+ * supported: open a file from one process at a time.
+ */
+public final class MappedHeap implements AutoCloseable {
+    private final Path file;
+    private final HeapMemory memory;
+    private final UndoJournal journal;
+    private final Allocator allocator;
+    private final long heapStart;
+    private final long salt;
+    private final long growthIncrement;
+    private final long maxSize;
+    private final int recoveredWrites;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closed;
+    private volatile String unusableReason;
+
+    private MappedHeap(Path file, HeapMemory memory, HeapFile.Header header) {
+        this.file = file;
+        this.memory = memory;
+        this.heapStart = header.heapStart();
+        this.salt = header.salt();
+        this.growthIncrement = header.growthIncrement();
+        this.maxSize = header.maxSize();
+        this.journal = new UndoJournal(memory, header.journalOffset(), header.journalCapacity());
+        this.recoveredWrites = journal.recover(memory.limit());
+        this.allocator = new Allocator(memory, journal, heapStart, salt, this::grow);
+    }
+
+    /**
+     * Creates a new heap file.
+     *
+     * @param file where to create it; must not exist. Created readable and writable by its owner only.
+     * @param options initial size, growth increment and maximum size
+     * @return the open heap
+     * @throws HeapException if the file exists or cannot be created
+     * @throws HeapFullException if the disk has no room for the initial size
+     */
+    public static MappedHeap create(Path file, HeapOptions options) {
+        HeapFile.Opened created = HeapFile.create(file, options);
+        return new MappedHeap(file, created.memory(), created.header());
+    }
+
+    /**
+     * Opens an existing heap file, validates its header and rolls back an operation a crash interrupted.
+     *
+     * @param file the heap file
+     * @return the open heap
+     * @throws IncompatibleFormatException if the file is not a heap or has an unknown format version
+     * @throws HeapCorruptedException if the header contradicts itself or the file is truncated
+     * @throws HeapException if the file cannot be opened
+     */
+    public static MappedHeap open(Path file) {
+        HeapFile.Opened opened = HeapFile.open(file);
+        try {
+            MappedHeap heap = new MappedHeap(file, opened.memory(), opened.header());
+            HeapFile.validateMutable(opened.memory(), file, opened.header());
+            return heap;
+        } catch (RuntimeException e) {
+            opened.memory().close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the heap file if it exists, else creates it with {@code options}. An existing file keeps the
+     * sizes it was created with.
+     */
+    public static MappedHeap openOrCreate(Path file, HeapOptions options) {
+        if (Files.exists(file)) {
+            return open(file);
+        }
+        try {
+            return create(file, options);
+        } catch (HeapException e) {
+            if (Files.exists(file) && e.getCause() instanceof java.nio.file.FileAlreadyExistsException) {
+                return open(file); // lost a race with another creator
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- allocator operations
+
+    /**
+     * Allocates a block of at least {@code size} usable bytes, growing the file if nothing fits.
+     *
+     * @param size bytes wanted, {@code >= 0}
+     * @return the block's offset: 16-byte aligned, never 0
+     * @throws IllegalArgumentException if {@code size} is negative or absurdly large (over 2^56)
+     * @throws HeapFullException if the file cannot grow (maxSize reached, disk full); nothing changed
+     */
+    public long allocate(long size) {
+        if (size < 0 || size > BlockLayout.MAX_REQUEST) {
+            throw new IllegalArgumentException("size out of range: size=" + size);
+        }
+        lock.lock();
+        try {
+            begin();
+            long offset;
+            try {
+                offset = allocator.allocate(size);
+            } catch (Throwable t) {
+                abort(t);
+                throw t;
+            }
+            journal.commit();
+            return offset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Frees a block, merging it with free neighbours.
+     *
+     * @param offset a block returned by {@link #allocate} or {@link #reallocate} and not yet freed
+     * @throws InvalidOffsetException if {@code offset} is not the start of a live block (including a double
+     *     free); nothing changed
+     */
+    public void free(long offset) {
+        lock.lock();
+        try {
+            begin();
+            try {
+                allocator.free(offset);
+            } catch (Throwable t) {
+                abort(t);
+                throw t;
+            }
+            journal.commit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Resizes a block, in place when the block itself, the free block after it or the top of the heap has
+     * room; otherwise moves it to a new block, copying its contents, and frees the old one.
+     *
+     * @param offset a live block
+     * @param newSize bytes wanted, {@code >= 0}
+     * @return the block's offset, the same as {@code offset} when resized in place
+     * @throws InvalidOffsetException if {@code offset} is not a live block; nothing changed
+     * @throws HeapFullException if the file cannot grow; nothing changed
+     */
+    public long reallocate(long offset, long newSize) {
+        if (newSize < 0 || newSize > BlockLayout.MAX_REQUEST) {
+            throw new IllegalArgumentException("size out of range: size=" + newSize);
+        }
+        lock.lock();
+        try {
+            begin();
+            long moved;
+            try {
+                moved = allocator.reallocate(offset, newSize);
+            } catch (Throwable t) {
+                abort(t);
+                throw t;
+            }
+            journal.commit();
+            return moved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param offset a live block
+     * @return how many bytes the block holds (at least what was asked for)
+     * @throws InvalidOffsetException if {@code offset} is not a live block
+     */
+    public long usableSize(long offset) {
+        lock.lock();
+        try {
+            checkUsable();
+            return allocator.usableSize(offset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the table-of-contents offset stored in the header; 0 when none was set */
+    public long root() {
+        checkUsable();
+        return memory.readVolatileLong(HeaderLayout.ROOT_OFFSET);
+    }
+
+    /**
+     * Stores the table-of-contents offset in the header, atomically and durably with the next sync.
+     *
+     * @param offset 0 for none, or an offset inside the heap
+     * @throws InvalidOffsetException if {@code offset} is outside the heap
+     */
+    public void setRoot(long offset) {
+        lock.lock();
+        try {
+            begin();
+            try {
+                long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
+                if (offset != 0 && (offset < heapStart || offset >= capacity)) {
+                    throw new InvalidOffsetException("root outside the heap: offset=" + offset + " heapStart="
+                            + heapStart + " capacity=" + capacity);
+                }
+                journal.write(HeaderLayout.ROOT_OFFSET, offset);
+            } catch (Throwable t) {
+                abort(t);
+                throw t;
+            }
+            journal.commit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void begin() {
+        checkUsable();
+        journal.begin();
+    }
+
+    /**
+     * Undoes a failed operation. A simulated crash, or a fault in the mapping itself, leaves the file as it
+     * is for recovery by the next open, and this handle unusable.
+     */
+    private void abort(Throwable failure) {
+        if (failure instanceof SimulatedCrash || failure instanceof InternalError) {
+            unusableReason = failure.toString();
+            return;
+        }
+        try {
+            journal.rollback();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            unusableReason = "rollback failed: " + e;
+        }
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("heap is closed: file=" + file);
+        }
+        String reason = unusableReason;
+        if (reason != null) {
+            throw new HeapException("heap handle unusable after a failure; reopen the file: file=" + file
+                    + " reason=" + reason);
+        }
+    }
+
+    /** The allocator's growth step: reserve disk space first, then map it, then journal the new capacity. */
+    private long grow(long capacity, long minCapacity) {
+        long wanted = Math.max(minCapacity, capacity > Long.MAX_VALUE - growthIncrement ? Long.MAX_VALUE
+                : capacity + growthIncrement);
+        long newCapacity = Math.min(HeapFile.pageAlign(Math.min(wanted, Long.MAX_VALUE - 4096)), maxSize);
+        if (newCapacity < minCapacity) {
+            throw new HeapFullException("heap full: the file would pass maxSize: capacity=" + capacity + " needed="
+                    + minCapacity + " maxSize=" + maxSize);
+        }
+        FileSpace.reserve(file, memory.channel(), capacity, newCapacity);
+        memory.extendLimit(newCapacity);
+        journal.write(HeaderLayout.CAPACITY_OFFSET, newCapacity);
+        return newCapacity;
+    }
+
+    // ---------------------------------------------------------------- raw access
+
+    /** Reads 8 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    public long readLong(long offset) {
+        return memory.readLong(offset);
+    }
+
+    /** Writes 8 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    public void writeLong(long offset, long value) {
+        memory.writeLong(offset, value);
+    }
+
+    /** Reads 4 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    public int readInt(long offset) {
+        return memory.readInt(offset);
+    }
+
+    /** Writes 4 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    public void writeInt(long offset, int value) {
+        memory.writeInt(offset, value);
+    }
+
+    /** Reads 1 byte at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    public byte readByte(long offset) {
+        return memory.readByte(offset);
+    }
+
+    /** Writes 1 byte at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    public void writeByte(long offset, byte value) {
+        memory.writeByte(offset, value);
+    }
+
+    /**
+     * Copies {@code len} bytes of {@code src}, from index {@code from}, to the heap at {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if {@code from}/{@code len} do not fit {@code src}
+     * @throws InvalidOffsetException if the range is outside the mapped heap
+     */
+    public void write(long offset, byte[] src, int from, int len) {
+        memory.write(offset, src, from, len);
+    }
+
+    /**
+     * Copies {@code len} bytes of the heap at {@code offset} into {@code dst} from index {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if {@code from}/{@code len} do not fit {@code dst}
+     * @throws InvalidOffsetException if the range is outside the mapped heap
+     */
+    public void read(long offset, byte[] dst, int from, int len) {
+        memory.read(offset, dst, from, len);
+    }
+
+    // ---------------------------------------------------------------- whole-heap operations
+
+    /** @return usage figures, consistent with each other */
+    public HeapStats stats() {
+        lock.lock();
+        try {
+            checkUsable();
+            return allocator.stats();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Walks every block, free list and tree node and reports what is inconsistent. Read-only, bounded in
+     * time by the heap's size, safe on a corrupt file.
+     */
+    public CheckReport check() {
+        lock.lock();
+        try {
+            checkUsable();
+            return new HeapChecker(memory, heapStart, salt).check();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Flushes every change to the storage device (msync of the mapping, then fsync of the file), so it
+     * survives an OS crash or power loss.
+     *
+     * @throws HeapException if the flush fails
+     */
+    public void sync() {
+        lock.lock();
+        try {
+            checkUsable();
+            memory.sync();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many metadata words the open of this heap restored from an interrupted operation */
+    public int recoveredWrites() {
+        return recoveredWrites;
+    }
+
+    /** @return the file this heap lives in */
+    public Path file() {
+        return file;
+    }
+
+    /** Unmaps the file. Idempotent. Does not sync: call {@link #sync()} first for durability. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            memory.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For tests in this package: the journal, to install a crash hook. */
+    UndoJournal journal() {
+        return journal;
+    }
+
+    @Override
+    public String toString() {
+        return "MappedHeap{file=" + file + (closed ? " closed" : " capacity=" + memory.limit()) + "}";
+    }
+}

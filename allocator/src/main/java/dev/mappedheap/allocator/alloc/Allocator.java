@@ -1,0 +1,370 @@
+package dev.mappedheap.allocator.alloc;
+
+import static dev.mappedheap.allocator.format.BlockLayout.CHECK_OFFSET;
+import static dev.mappedheap.allocator.format.BlockLayout.CINUSE;
+import static dev.mappedheap.allocator.format.BlockLayout.HEADER_LENGTH;
+import static dev.mappedheap.allocator.format.BlockLayout.MIN_BLOCK;
+import static dev.mappedheap.allocator.format.BlockLayout.PINUSE;
+import static dev.mappedheap.allocator.format.BlockLayout.TREE_MIN_BLOCK;
+import static dev.mappedheap.allocator.format.BlockLayout.blockSizeFor;
+import static dev.mappedheap.allocator.format.BlockLayout.inUse;
+import static dev.mappedheap.allocator.format.BlockLayout.prevInUse;
+import static dev.mappedheap.allocator.format.BlockLayout.size;
+import static dev.mappedheap.allocator.format.HeaderLayout.FREE_BLOCKS_OFFSET;
+import static dev.mappedheap.allocator.format.HeaderLayout.LIVE_BLOCKS_OFFSET;
+import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_MAP_OFFSET;
+import static dev.mappedheap.allocator.format.HeaderLayout.TOP_OFFSET;
+import static dev.mappedheap.allocator.format.HeaderLayout.USED_BYTES_OFFSET;
+
+import dev.mappedheap.allocator.HeapStats;
+import dev.mappedheap.allocator.InvalidOffsetException;
+import dev.mappedheap.allocator.format.BlockLayout;
+import dev.mappedheap.allocator.internal.HeapMemory;
+import dev.mappedheap.allocator.journal.UndoJournal;
+
+/**
+ * Allocator layer: allocate, free and reallocate over boundary-tagged blocks.
+ *
+ * <p>Policy (dlmalloc's, with a best-fit tree): a request becomes a block size (payload rounded up to 16,
+ * plus the 16-byte header). A block under 1 KiB comes from the smallest non-empty exact-size list that fits;
+ * anything else, and a small request no list can serve, takes the best fit in the tree; failing that the
+ * block is carved from the top, the never-used region at the end of the file, growing the file first if the
+ * top is too small. A free block found is split when the rest can be a block. A free merges the block with
+ * both neighbours and with the top. Every metadata write goes through the journal, so the caller wraps each
+ * public operation in {@code begin}/{@code commit} (and rolls back on failure).
+ *
+ * <p>Not thread-safe: the caller holds the heap's lock.
+ */
+public final class Allocator {
+    private final Blocks blocks;
+    private final SmallBins smallBins;
+    private final FreeTree tree;
+    private final Growth growth;
+
+    /**
+     * @param memory the heap's mapping
+     * @param journal the journal every write goes through
+     * @param heapStart offset of the first block
+     * @param salt the heap's salt for check words
+     * @param growth how the file grows when the top is too small
+     */
+    public Allocator(HeapMemory memory, UndoJournal journal, long heapStart, long salt, Growth growth) {
+        this.blocks = new Blocks(memory, journal, heapStart, salt);
+        this.smallBins = new SmallBins(blocks);
+        this.tree = new FreeTree(blocks);
+        this.growth = growth;
+    }
+
+    /** Makes room in the file: called with the new capacity's worth of disk space to reserve. */
+    @FunctionalInterface
+    public interface Growth {
+        /**
+         * Grows the file so that the top holds at least {@code minTopBytes}.
+         *
+         * @param capacity the current capacity
+         * @param minCapacity the smallest capacity that satisfies the request
+         * @return the new capacity, whose bytes are reserved and accessible
+         * @throws dev.mappedheap.allocator.HeapFullException when it cannot
+         */
+        long grow(long capacity, long minCapacity);
+    }
+
+    // ---------------------------------------------------------------- allocate
+
+    /**
+     * @param request payload bytes, {@code 0 <= request <= MAX_REQUEST}
+     * @return offset of the payload of a new block in use
+     */
+    public long allocate(long request) {
+        long size = blockSizeFor(request);
+        long block = takeFree(size);
+        if (block != 0) {
+            useFreeBlock(block, size);
+        } else {
+            block = carveTop(size);
+        }
+        markInUse(block);
+        blocks.addToHeader(LIVE_BLOCKS_OFFSET, 1);
+        blocks.addToHeader(USED_BYTES_OFFSET, size(blocks.head(block)));
+        return block + HEADER_LENGTH;
+    }
+
+    /** @return a free block of at least {@code size} bytes, removed from its list or the tree, or 0 */
+    private long takeFree(long size) {
+        if (size < TREE_MIN_BLOCK) {
+            int index = smallBins.firstFit(size);
+            if (index >= 0) {
+                long block = smallBins.first(index);
+                long found = blocks.checkedFreeSize(block, "smallHeads");
+                if (found != (long) index << 4) {
+                    throw Blocks.corrupt("free block on the wrong list: offset=" + block + " size=" + found
+                            + " list=" + index);
+                }
+                smallBins.unlink(block, found);
+                blocks.addToHeader(FREE_BLOCKS_OFFSET, -1);
+                return block;
+            }
+        }
+        long block = tree.bestFit(size);
+        if (block != 0) {
+            tree.remove(block, blocks.checkedFreeSize(block, "tree node"));
+            blocks.addToHeader(FREE_BLOCKS_OFFSET, -1);
+        }
+        return block;
+    }
+
+    /** Turns a free block, already off its list, into a block of {@code size} bytes, splitting off the rest. */
+    private void useFreeBlock(long block, long size) {
+        long found = size(blocks.head(block));
+        long rest = found - size;
+        if (rest >= MIN_BLOCK) {
+            blocks.setHead(block, size | PINUSE);
+            writeFree(block + size, rest);
+        } else {
+            blocks.setHead(block, found | PINUSE);
+            setPrevInUse(block + found);
+        }
+    }
+
+    private long carveTop(long size) {
+        long top = blocks.top();
+        long capacity = blocks.capacity();
+        if (capacity - top < size) {
+            long minCapacity = Math.addExact(top, size);
+            capacity = growth.grow(capacity, minCapacity);
+        }
+        blocks.setHeader(TOP_OFFSET, top + size);
+        // the block before the top is always in use: a free next to the top merges into it
+        blocks.setHead(top, size | PINUSE);
+        return top;
+    }
+
+    /** Sets CINUSE and the check word of a block whose size is final. */
+    private void markInUse(long block) {
+        long head = blocks.head(block);
+        blocks.setHead(block, head | CINUSE);
+        blocks.setWord(block, CHECK_OFFSET, blocks.checkWord(block, size(head)));
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /** @param payload offset returned by {@link #allocate} and not yet freed */
+    public void free(long payload) {
+        long block = liveBlock(payload);
+        long head = blocks.head(block);
+        long size = size(head);
+        blocks.addToHeader(LIVE_BLOCKS_OFFSET, -1);
+        blocks.addToHeader(USED_BYTES_OFFSET, -size);
+        // the old head may end up inside a bigger free block; it must never again look live
+        blocks.setHead(block, head & ~CINUSE);
+        releaseRange(block, size, prevInUse(head));
+    }
+
+    /**
+     * Returns {@code [block, block + size)} to the free space, merging with the free neighbours and the top.
+     *
+     * @param prevInUse whether the block before {@code block} is in use
+     */
+    private void releaseRange(long block, long size, boolean prevInUse) {
+        long start = block;
+        long total = size;
+        if (!prevInUse) {
+            long prevSize = blocks.memory.readLong(block - 8);
+            long prev = block - prevSize;
+            if (prevSize < MIN_BLOCK || prev < blocks.heapStart || (prevSize & 15) != 0) {
+                throw Blocks.corrupt("footer before a block does not lead to a block: offset=" + block
+                        + " footer=" + prevSize);
+            }
+            removeFree(prev, blocks.checkedFreeSize(prev, "previous block"));
+            start = prev;
+            total += prevSize;
+        }
+        long next = block + size;
+        long top = blocks.top();
+        if (next == top) {
+            blocks.setHeader(TOP_OFFSET, start);
+            return;
+        }
+        long nextHead = blocks.head(next);
+        if (!inUse(nextHead)) {
+            long nextSize = blocks.checkedFreeSize(next, "next block");
+            removeFree(next, nextSize);
+            total += nextSize;
+            if (start + total == top) {
+                blocks.setHeader(TOP_OFFSET, start);
+                return;
+            }
+        } else {
+            blocks.setHead(next, nextHead & ~PINUSE);
+        }
+        writeFree(start, total);
+    }
+
+    /** Makes {@code [block, block+size)} a free block on its list or in the tree; its neighbours are in use. */
+    private void writeFree(long block, long size) {
+        blocks.setHead(block, size | PINUSE);
+        blocks.setFooter(block, size);
+        if (size < TREE_MIN_BLOCK) {
+            smallBins.push(block, size);
+        } else {
+            tree.insert(block, size);
+        }
+        blocks.addToHeader(FREE_BLOCKS_OFFSET, 1);
+    }
+
+    private void removeFree(long block, long size) {
+        if (size < TREE_MIN_BLOCK) {
+            smallBins.unlink(block, size);
+        } else {
+            tree.remove(block, size);
+        }
+        blocks.addToHeader(FREE_BLOCKS_OFFSET, -1);
+    }
+
+    private void setPrevInUse(long block) {
+        if (block != blocks.top()) {
+            blocks.setHead(block, blocks.head(block) | PINUSE);
+        }
+    }
+
+    // ---------------------------------------------------------------- reallocate
+
+    /**
+     * @param payload a live block's payload offset
+     * @param request the new payload size
+     * @return the payload offset, the same one when the block could be resized in place
+     */
+    public long reallocate(long payload, long request) {
+        long block = liveBlock(payload);
+        long head = blocks.head(block);
+        long size = size(head);
+        long wanted = blockSizeFor(request);
+        if (wanted <= size) {
+            shrinkInPlace(block, head, wanted);
+            return payload;
+        }
+        if (growInPlace(block, head, wanted)) {
+            return payload;
+        }
+        long moved = allocate(request);
+        blocks.memory.copy(payload, moved, size - HEADER_LENGTH);
+        free(payload);
+        return moved;
+    }
+
+    private void shrinkInPlace(long block, long head, long wanted) {
+        long size = size(head);
+        long rest = size - wanted;
+        if (rest < MIN_BLOCK) {
+            return;
+        }
+        setInUseSize(block, head, wanted);
+        blocks.addToHeader(USED_BYTES_OFFSET, -rest);
+        releaseRange(block + wanted, rest, true);
+    }
+
+    private boolean growInPlace(long block, long head, long wanted) {
+        long size = size(head);
+        long next = block + size;
+        long top = blocks.top();
+        if (next == top) {
+            long capacity = blocks.capacity();
+            long end = Math.addExact(block, wanted);
+            if (end > capacity) {
+                growth.grow(capacity, end);
+            }
+            blocks.setHeader(TOP_OFFSET, end);
+            setInUseSize(block, head, wanted);
+            blocks.addToHeader(USED_BYTES_OFFSET, wanted - size);
+            return true;
+        }
+        long nextHead = blocks.head(next);
+        if (inUse(nextHead)) {
+            return false;
+        }
+        long nextSize = blocks.checkedFreeSize(next, "next block");
+        long total = size + nextSize;
+        if (total < wanted) {
+            return false;
+        }
+        removeFree(next, nextSize);
+        long rest = total - wanted;
+        if (rest >= MIN_BLOCK) {
+            setInUseSize(block, head, wanted);
+            writeFree(block + wanted, rest);
+            blocks.addToHeader(USED_BYTES_OFFSET, wanted - size);
+        } else {
+            setInUseSize(block, head, total);
+            setPrevInUse(block + total);
+            blocks.addToHeader(USED_BYTES_OFFSET, total - size);
+        }
+        return true;
+    }
+
+    private void setInUseSize(long block, long head, long size) {
+        blocks.setHead(block, size | (head & BlockLayout.FLAG_MASK));
+        blocks.setWord(block, CHECK_OFFSET, blocks.checkWord(block, size));
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** @return payload bytes of the live block at {@code payload} */
+    public long usableSize(long payload) {
+        return size(blocks.head(liveBlock(payload))) - HEADER_LENGTH;
+    }
+
+    /**
+     * @return the block of a live payload offset
+     * @throws InvalidOffsetException if {@code payload} is not the payload of a block in use
+     */
+    private long liveBlock(long payload) {
+        long block = payload - HEADER_LENGTH;
+        long top = blocks.top();
+        if ((payload & 15) != 0 || block < blocks.heapStart || block > top - MIN_BLOCK) {
+            throw notLive(payload, "not a block offset in the heap: heapStart=" + blocks.heapStart + " top=" + top);
+        }
+        long head = blocks.head(block);
+        long size = size(head);
+        if (!inUse(head)) {
+            throw notLive(payload, "the block is free (never allocated, or already freed)");
+        }
+        if (size < MIN_BLOCK || size > top - block || blocks.word(block, CHECK_OFFSET) != blocks.checkWord(block, size)) {
+            throw notLive(payload, "not the start of a block in use");
+        }
+        long next = block + size;
+        if (next != top && !prevInUse(blocks.head(next))) {
+            throw notLive(payload, "the next block says this one is free");
+        }
+        return block;
+    }
+
+    private static InvalidOffsetException notLive(long payload, String why) {
+        return new InvalidOffsetException("not a live block: offset=" + payload + ": " + why);
+    }
+
+    /** @return a consistent snapshot of the counters, plus the largest free block found now */
+    public HeapStats stats() {
+        long capacity = blocks.capacity();
+        long used = blocks.header(USED_BYTES_OFFSET);
+        long topBytes = capacity - blocks.top();
+        long largestBlock = Math.max(topBytes, largestSmall());
+        long largestInTree = tree.largest();
+        if (largestInTree != 0) {
+            largestBlock = Math.max(largestBlock, size(blocks.head(largestInTree)));
+        }
+        return new HeapStats(
+                capacity,
+                blocks.heapStart,
+                used,
+                capacity - blocks.heapStart - used,
+                blocks.header(LIVE_BLOCKS_OFFSET),
+                blocks.header(FREE_BLOCKS_OFFSET),
+                Math.max(0, largestBlock - HEADER_LENGTH),
+                topBytes);
+    }
+
+    private long largestSmall() {
+        long map = blocks.header(SMALL_MAP_OFFSET);
+        return map == 0 ? 0 : (63L - Long.numberOfLeadingZeros(map)) << 4;
+    }
+}

@@ -1,0 +1,239 @@
+package dev.mappedheap.allocator.internal;
+
+import dev.mappedheap.allocator.HeapException;
+import dev.mappedheap.allocator.InvalidOffsetException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import net.openhft.chronicle.core.OS;
+import net.openhft.chronicle.core.UnsafeMemory;
+import net.openhft.posix.MSyncFlag;
+import net.openhft.posix.PosixAPI;
+
+/**
+ * Internal layer: the mapped file and every raw memory access to it. This is the only class that calls
+ * Chronicle's unchecked accessors; every method checks its offset against {@link #limit()} first, so no
+ * offset, from the caller or from the file, can touch memory outside the part of the file that exists.
+ *
+ * <p>The file is mapped through Chronicle ({@link OS#map}) as one window that may be larger than the file:
+ * pages past the end of the file are never touched, because {@code limit} only covers bytes the file really
+ * holds (reserved with fallocate before the limit moves). When the file outgrows the window a larger window
+ * is mapped; the old one stays mapped until {@link #close()}, so a thread still reading through it never
+ * faults. The current window and limit are published together in one immutable {@link Region}.
+ *
+ * <p>Thread safety: accessors may be called from any thread. {@link #extendLimit} and {@link #close} must be
+ * called under the heap's lock.
+ */
+public final class HeapMemory implements AutoCloseable {
+    private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
+    private static final long MIN_WINDOW = 256L << 20;
+
+    /** One mapping and the bytes of it that are backed by the file. */
+    private static final class Region {
+        final long address;
+        final long windowSize;
+        final long limit;
+
+        Region(long address, long windowSize, long limit) {
+            this.address = address;
+            this.windowSize = windowSize;
+            this.limit = limit;
+        }
+    }
+
+    private final FileChannel channel;
+    private final long maxWindow;
+    private final List<Region> retired = new ArrayList<>();
+    private Region region;
+    private boolean closed;
+
+    /**
+     * Maps {@code channel} with at least {@code limit} accessible bytes.
+     *
+     * @param channel a read-write channel; owned by this object from now on and closed with it
+     * @param limit bytes of the file that exist and may be accessed
+     * @param maxSize the heap's largest possible size, which caps how much address space is reserved
+     */
+    public HeapMemory(FileChannel channel, long limit, long maxSize) {
+        this.channel = channel;
+        this.maxWindow = pageAlign(Math.max(maxSize, limit));
+        this.region = map(windowFor(limit), limit);
+    }
+
+    /** @return bytes that may be accessed, from offset 0 */
+    public long limit() {
+        return region.limit;
+    }
+
+    /**
+     * Lets the accessors reach {@code newLimit} bytes. The caller must already have made the file that long
+     * with its space reserved on disk.
+     */
+    public void extendLimit(long newLimit) {
+        Region current = region;
+        if (newLimit <= current.limit) {
+            return;
+        }
+        if (newLimit <= current.windowSize) {
+            region = new Region(current.address, current.windowSize, newLimit);
+            return;
+        }
+        Region bigger = map(windowFor(newLimit), newLimit);
+        retired.add(current);
+        region = bigger;
+    }
+
+    private long windowFor(long limit) {
+        long wanted = Math.max(MIN_WINDOW, limit > Long.MAX_VALUE / 2 ? limit : limit * 2);
+        return Math.max(pageAlign(limit), Math.min(pageAlign(wanted), maxWindow));
+    }
+
+    private static long pageAlign(long size) {
+        long page = OS.pageSize();
+        return size > Long.MAX_VALUE - page ? Long.MAX_VALUE & -page : (size + page - 1) & -page;
+    }
+
+    private Region map(long windowSize, long limit) {
+        try {
+            long address = OS.map(channel, FileChannel.MapMode.READ_WRITE, 0, windowSize);
+            return new Region(address, windowSize, limit);
+        } catch (IOException | RuntimeException e) {
+            throw new HeapException("cannot map the heap file: windowSize=" + windowSize + " limit=" + limit, e);
+        }
+    }
+
+    private long address(long offset, long length) {
+        Region r = region;
+        // one compare catches a negative offset, a negative length and a range running past the limit
+        if ((offset | length | (r.limit - length - offset)) < 0) {
+            throw outOfBounds(offset, length, r.limit);
+        }
+        return r.address + offset;
+    }
+
+    private static InvalidOffsetException outOfBounds(long offset, long length, long limit) {
+        return new InvalidOffsetException("access outside the heap: offset=" + offset + " length=" + length
+                + " capacity=" + limit + (limit == 0 ? " (the heap is closed)" : ""));
+    }
+
+    /** @return true when {@code [offset, offset + length)} lies inside the accessible bytes */
+    public boolean inside(long offset, long length) {
+        return (offset | length | (region.limit - length - offset)) >= 0;
+    }
+
+    public long readLong(long offset) {
+        return MEMORY.readLong(address(offset, 8));
+    }
+
+    public void writeLong(long offset, long value) {
+        MEMORY.writeLong(address(offset, 8), value);
+    }
+
+    /** A release store: no earlier store may become visible after it (the journal's ordering rule). */
+    public void writeOrderedLong(long offset, long value) {
+        MEMORY.writeOrderedLong(address(offset, 8), value);
+    }
+
+    public long readVolatileLong(long offset) {
+        return MEMORY.readVolatileLong(address(offset, 8));
+    }
+
+    public int readInt(long offset) {
+        return MEMORY.readInt(address(offset, 4));
+    }
+
+    public void writeInt(long offset, int value) {
+        MEMORY.writeInt(address(offset, 4), value);
+    }
+
+    public byte readByte(long offset) {
+        return MEMORY.readByte(address(offset, 1));
+    }
+
+    public void writeByte(long offset, byte value) {
+        MEMORY.writeByte(address(offset, 1), value);
+    }
+
+    /** Copies {@code len} bytes of {@code src} from index {@code from} to the heap at {@code offset}. */
+    public void write(long offset, byte[] src, int from, int len) {
+        Objects.checkFromIndexSize(from, len, src.length);
+        MEMORY.writeBytes(address(offset, len), src, from, len);
+    }
+
+    /** Copies {@code len} bytes of the heap at {@code offset} into {@code dst} from index {@code from}. */
+    public void read(long offset, byte[] dst, int from, int len) {
+        Objects.checkFromIndexSize(from, len, dst.length);
+        MEMORY.readBytes(address(offset, len), dst, from, len);
+    }
+
+    /** Copies {@code len} bytes inside the heap; the ranges must not overlap. */
+    public void copy(long fromOffset, long toOffset, long len) {
+        long src = address(fromOffset, len);
+        long dst = address(toOffset, len);
+        MEMORY.copyMemory(src, dst, len);
+    }
+
+    /** Fills {@code len} bytes at {@code offset} with zero. */
+    public void zero(long offset, long len) {
+        MEMORY.setMemory(address(offset, len), len, (byte) 0);
+    }
+
+    /** @return the channel of the mapped file, for growing it */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Writes every dirty page of the file back to the device: {@code msync(MS_SYNC)} over the accessible
+     * bytes, result checked (Chronicle only logs a failed msync), then {@code fsync} for the file's size.
+     *
+     * @throws HeapException if either fails
+     */
+    public void sync() {
+        Region r = region;
+        int rc = PosixAPI.posix().msync(r.address, pageAlign(r.limit), MSyncFlag.MS_SYNC);
+        if (rc != 0) {
+            int errno = PosixAPI.posix().lastError();
+            throw new HeapException("msync failed: errno=" + errno + " (" + PosixAPI.posix().strerror(errno)
+                    + ") length=" + r.limit);
+        }
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new HeapException("fsync failed", e);
+        }
+    }
+
+    /**
+     * Unmaps every window and closes the channel. Idempotent. After this no accessor may be called: the
+     * heap that owns this object guarantees that.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        retired.add(region);
+        region = new Region(0, 0, 0);
+        HeapException failure = null;
+        for (Region r : retired) {
+            try {
+                OS.unmap(r.address, r.windowSize);
+            } catch (IOException e) {
+                failure = new HeapException("cannot unmap the heap: windowSize=" + r.windowSize, e);
+            }
+        }
+        retired.clear();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure = new HeapException("cannot close the heap file", e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

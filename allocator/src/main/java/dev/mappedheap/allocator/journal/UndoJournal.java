@@ -1,0 +1,205 @@
+package dev.mappedheap.allocator.journal;
+
+import static dev.mappedheap.allocator.format.JournalLayout.ADDRESS_OFFSET;
+import static dev.mappedheap.allocator.format.JournalLayout.ENTRY_LENGTH;
+import static dev.mappedheap.allocator.format.JournalLayout.OLD_VALUE_OFFSET;
+import static dev.mappedheap.allocator.format.JournalLayout.SEQ_OFFSET;
+
+import dev.mappedheap.allocator.HeapCorruptedException;
+import dev.mappedheap.allocator.HeapException;
+import dev.mappedheap.allocator.format.HeaderLayout;
+import dev.mappedheap.allocator.internal.HeapMemory;
+import java.util.Arrays;
+
+/**
+ * Journal layer: the undo log every metadata write goes through, committed by one 8-byte store.
+ *
+ * <p>An operation is {@link #begin()}, any number of {@link #write}s, then {@link #commit()}. Before a word's
+ * first change in an operation, its address and old value are appended to the journal in the file, tagged
+ * with the operation's sequence number; the tag is written after the entry's other words and before the
+ * metadata word itself, each with a release store, so a process killed at any instant leaves either the
+ * old word, or the new word with an entry that restores it. {@link #commit()} stores {@code seq + 1} in the
+ * header's {@code journalSeq}, which makes every entry of the operation stale at once. The format and the
+ * recovery rule are in {@link dev.mappedheap.allocator.format.JournalLayout}.
+ *
+ * <p>Only the first before-image of a word matters, so repeated writes of one word in one operation (tree
+ * rebalancing touches the same nodes again and again) are logged once, found through a small table here in
+ * the JVM.
+ *
+ * <p>Not thread-safe: one operation at a time, under the heap's lock.
+ */
+public final class UndoJournal {
+    private static final int TABLE_SIZE = 8192; // a power of two, well above the journal's capacity
+    private static final int TABLE_MASK = TABLE_SIZE - 1;
+
+    private final HeapMemory memory;
+    private final long journalOffset;
+    private final int capacity;
+    private final long[] loggedAddresses = new long[TABLE_SIZE];
+    private final int[] loggedStamps = new int[TABLE_SIZE];
+    private int stamp;
+    private long seq;
+    private int count;
+    private int writes;
+    private boolean active;
+    private CrashHook crashHook;
+
+    /**
+     * Test hook called before each journaled store, so a test can stop an operation between two metadata
+     * writes exactly as a crash would.
+     */
+    @FunctionalInterface
+    public interface CrashHook {
+        /**
+         * @param writeIndex how many metadata words this operation has stored so far
+         */
+        void beforeWrite(int writeIndex);
+    }
+
+    /**
+     * @param memory the heap's mapping
+     * @param journalOffset where entry 0 starts (validated by the caller)
+     * @param capacity entries in the journal (validated by the caller)
+     */
+    public UndoJournal(HeapMemory memory, long journalOffset, int capacity) {
+        this.memory = memory;
+        this.journalOffset = journalOffset;
+        this.capacity = capacity;
+        this.seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET);
+    }
+
+    /** Installs (or with {@code null} removes) the test hook. */
+    public void crashHook(CrashHook hook) {
+        this.crashHook = hook;
+    }
+
+    /** Starts an operation. */
+    public void begin() {
+        if (active) {
+            throw new IllegalStateException("an operation is already in progress: seq=" + seq);
+        }
+        active = true;
+        count = 0;
+        writes = 0;
+        if (++stamp == 0) {
+            Arrays.fill(loggedStamps, 0);
+            stamp = 1;
+        }
+    }
+
+    /** @return true between {@link #begin()} and {@link #commit()} or {@link #rollback()} */
+    public boolean active() {
+        return active;
+    }
+
+    /**
+     * Stores {@code value} in the metadata word at {@code offset}, logging the old value first if this is
+     * the word's first change in the operation.
+     */
+    public void write(long offset, long value) {
+        long old = memory.readLong(offset);
+        if (old == value) {
+            return;
+        }
+        if (!alreadyLogged(offset)) {
+            append(offset, old);
+        }
+        CrashHook hook = crashHook;
+        if (hook != null) {
+            hook.beforeWrite(writes);
+        }
+        writes++;
+        memory.writeOrderedLong(offset, value);
+    }
+
+    private boolean alreadyLogged(long offset) {
+        int slot = (int) ((offset >>> 3) * 0x9E3779B97F4A7C15L >>> 51) & TABLE_MASK;
+        while (loggedStamps[slot] == stamp) {
+            if (loggedAddresses[slot] == offset) {
+                return true;
+            }
+            slot = (slot + 1) & TABLE_MASK;
+        }
+        loggedStamps[slot] = stamp;
+        loggedAddresses[slot] = offset;
+        return false;
+    }
+
+    private void append(long offset, long old) {
+        if (count == capacity) {
+            // cannot happen within the documented limits; undo what was done rather than lose atomicity
+            rollback();
+            throw new HeapException("operation too large for the journal: capacity=" + capacity + " entries");
+        }
+        long entry = journalOffset + (long) ENTRY_LENGTH * count;
+        memory.writeLong(entry + ADDRESS_OFFSET, offset);
+        memory.writeOrderedLong(entry + OLD_VALUE_OFFSET, old);
+        memory.writeOrderedLong(entry + SEQ_OFFSET, seq);
+        count++;
+    }
+
+    /** Makes the operation's writes permanent with one 8-byte store. */
+    public void commit() {
+        if (count > 0) {
+            seq++;
+            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+        }
+        active = false;
+    }
+
+    /** Undoes the operation's writes, newest first, then retires its entries as a commit would. */
+    public void rollback() {
+        restore(count);
+        count = 0;
+        seq++;
+        memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+        active = false;
+    }
+
+    private void restore(int entries) {
+        for (int i = entries - 1; i >= 0; i--) {
+            long entry = journalOffset + (long) ENTRY_LENGTH * i;
+            long address = memory.readLong(entry + ADDRESS_OFFSET);
+            long old = memory.readLong(entry + OLD_VALUE_OFFSET);
+            memory.writeOrderedLong(address, old);
+        }
+    }
+
+    /**
+     * Rolls back an operation that a crash interrupted, if there is one: called once when a heap is opened,
+     * before anything else reads the metadata.
+     *
+     * @param metadataEnd the end of the region a journal entry may restore: every entry must point at an
+     *     8-aligned word after the journal and before this offset, or the file is corrupt
+     * @return how many words were restored (0 when the last operation committed)
+     * @throws HeapCorruptedException if a live entry points outside the heap
+     */
+    public int recover(long metadataEnd) {
+        int live = 0;
+        while (live < capacity) {
+            long entry = journalOffset + (long) ENTRY_LENGTH * live;
+            if (memory.readLong(entry + SEQ_OFFSET) != seq) {
+                break;
+            }
+            long address = memory.readLong(entry + ADDRESS_OFFSET);
+            boolean inHeader = address >= HeaderLayout.JOURNAL_SEQ_OFFSET + 8 && address < HeaderLayout.HEADER_LENGTH;
+            boolean afterJournal = address >= journalOffset + (long) ENTRY_LENGTH * capacity;
+            if ((address & 7) != 0 || !(inHeader || afterJournal) || address > metadataEnd - 8) {
+                throw new HeapCorruptedException("journal entry points outside the heap: entry=" + live + " address="
+                        + address + " seq=" + seq + " limit=" + metadataEnd);
+            }
+            live++;
+        }
+        if (live > 0) {
+            restore(live);
+            seq++;
+            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+        }
+        return live;
+    }
+
+    /** @return the sequence number the next operation will run under */
+    public long seq() {
+        return seq;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.mappedheap.allocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mappedheap.allocator.journal.SimulatedCrash;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every operation stopped between any two of its journaled metadata writes (a test hook throws
+ * {@link SimulatedCrash} before write k, for k = 0, 1, 2, ... until the operation completes) is rolled back by
+ * the next {@code open}: the check is clean, the usage figures and every live block's contents are as before
+ * the operation, and the heap then behaves exactly like one where the operation never started.
+ */
+class InterruptedOperationTest {
+    @TempDir Path dir;
+
+    /** A heap in a known state: live blocks with their contents, and free blocks of every kind around them. */
+    private record Scenario(Path file, List<Long> live) {}
+
+    private Scenario build(String name) {
+        Path file = dir.resolve(name + ".base");
+        List<Long> live = new ArrayList<>();
+        try (MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults().initialSize(256 << 10)
+                .growthIncrement(64 << 10))) {
+            long[] sizes = {40, 64, 2000, 64, 100, 3000, 64, 64, 5000, 200, 48, 1500};
+            List<Long> all = new ArrayList<>();
+            for (long size : sizes) {
+                all.add(heap.allocate(size));
+            }
+            // free every third block: leaves small-list and tree blocks with live neighbours
+            for (int i = 0; i < all.size(); i++) {
+                if (i % 3 == 1) {
+                    heap.free(all.get(i));
+                } else {
+                    live.add(all.get(i));
+                }
+            }
+            for (long off : live) {
+                fill(heap, off);
+            }
+            // fill the rest of the file so the next large allocation must grow it
+            long top = heap.stats().topBytes();
+            long filler = heap.allocate(top - 16 - 4096);
+            live.add(filler);
+            fill(heap, filler);
+            heap.setRoot(live.get(0));
+            assertThat(heap.check().ok()).isTrue();
+        }
+        return new Scenario(file, live);
+    }
+
+    private static void fill(MappedHeap heap, long off) {
+        long words = Math.min(heap.usableSize(off), 256) / 8;
+        for (long i = 0; i < words; i++) {
+            heap.writeLong(off + 8 * i, off * 31 + i);
+        }
+    }
+
+    private static void verifyContents(MappedHeap heap, List<Long> live) {
+        for (long off : live) {
+            long words = Math.min(heap.usableSize(off), 256) / 8;
+            for (long i = 0; i < words; i++) {
+                assertThat(heap.readLong(off + 8 * i)).as("block %d word %d", off, i).isEqualTo(off * 31 + i);
+            }
+        }
+    }
+
+    static Stream<Arguments> operations() {
+        return Stream.of(
+                op("allocate from a small list", s -> h -> h.allocate(60)),
+                op("allocate from the tree with a split", s -> h -> h.allocate(1000)),
+                op("allocate from the top", s -> h -> h.allocate(300)),
+                op("allocate that grows the file", s -> h -> h.allocate(200_000)),
+                op("free merging both neighbours", s -> h -> {
+                    h.free(s.live().get(1));
+                    return 0;
+                }),
+                op("free next to the top", s -> h -> {
+                    h.free(s.live().get(s.live().size() - 1));
+                    return 0;
+                }),
+                op("reallocate shrinking", s -> h -> h.reallocate(s.live().get(4), 100)),
+                op("reallocate into the free next block", s -> h -> h.reallocate(s.live().get(0), 70)),
+                op("reallocate moving", s -> h -> h.reallocate(s.live().get(2), 9000)),
+                op("reallocate at the top, growing the file", s -> h -> h.reallocate(
+                        s.live().get(s.live().size() - 1), 400_000)),
+                op("setRoot", s -> h -> {
+                    h.setRoot(s.live().get(3));
+                    return 0;
+                }));
+    }
+
+    private static Arguments op(String name, java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op) {
+        return Arguments.of(name, op);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operations")
+    void everyInterruptionPointRollsBack(String name, java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op)
+            throws IOException {
+        Scenario scenario = build("s");
+        HeapStats before;
+        long rootBefore;
+        try (MappedHeap heap = MappedHeap.open(scenario.file())) {
+            before = heap.stats();
+            rootBefore = heap.root();
+        }
+        // what the heap does after the operation never happened: the reference for the crashed copies
+        long[] reference = followUp(copy(scenario.file(), "reference"));
+
+        int crashPoints = 0;
+        for (int k = 0; ; k++) {
+            Path copy = copy(scenario.file(), "k" + k);
+            boolean crashed;
+            try (MappedHeap heap = MappedHeap.open(copy)) {
+                int crashAt = k;
+                heap.journal().crashHook(write -> {
+                    if (write == crashAt) {
+                        throw new SimulatedCrash(write);
+                    }
+                });
+                crashed = crashes(() -> op.apply(scenario).applyAsLong(heap));
+                if (crashed) {
+                    assertThatThrownBy(heap::stats).as("a crashed handle refuses further use")
+                            .isInstanceOf(HeapException.class);
+                }
+            }
+            if (!crashed) {
+                break; // the operation completed before reaching write k: every point was covered
+            }
+            crashPoints++;
+            try (MappedHeap heap = MappedHeap.open(copy)) {
+                assertThat(heap.recoveredWrites()).as("%s, crash at write %d", name, k).isGreaterThan(k == 0 ? -1 : 0);
+                CheckReport report = heap.check();
+                assertThat(report.ok()).as("%s, crash at write %d: %s", name, k, report).isTrue();
+                assertThat(heap.stats()).as("%s, crash at write %d", name, k).isEqualTo(before);
+                assertThat(heap.root()).isEqualTo(rootBefore);
+                verifyContents(heap, scenario.live());
+            }
+            assertThat(followUp(copy)).as("%s, crash at write %d: behaves as if never started", name, k)
+                    .containsExactly(reference);
+        }
+        assertThat(crashPoints).as("%s has journaled writes to interrupt", name).isGreaterThan(0);
+    }
+
+    /** A fixed sequence of operations whose resulting offsets reveal any difference in the free structures. */
+    private static long[] followUp(Path file) {
+        try (MappedHeap heap = MappedHeap.open(file)) {
+            long[] sizes = {8, 60, 500, 1000, 2500, 40_000, 64, 64};
+            long[] offsets = new long[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                offsets[i] = heap.allocate(sizes[i]);
+            }
+            heap.free(offsets[2]);
+            heap.free(offsets[4]);
+            assertThat(heap.check().ok()).isTrue();
+            return offsets;
+        }
+    }
+
+    private static boolean crashes(Runnable operation) {
+        try {
+            operation.run();
+            return false;
+        } catch (SimulatedCrash expected) {
+            return true;
+        }
+    }
+
+    private Path copy(Path file, String suffix) throws IOException {
+        Path copy = dir.resolve(file.getFileName() + "." + suffix);
+        Files.copy(file, copy);
+        return copy;
+    }
+
+    @Test
+    void operationThatThrowsMidwayIsRolledBackAtOnce() {
+        Scenario scenario = build("throws");
+        try (MappedHeap heap = MappedHeap.open(scenario.file())) {
+            HeapStats before = heap.stats();
+            heap.journal().crashHook(write -> {
+                if (write == 3) {
+                    throw new IllegalStateException("injected failure");
+                }
+            });
+            assertThatThrownBy(() -> heap.free(scenario.live().get(1))).hasMessage("injected failure");
+            heap.journal().crashHook(null);
+            assertThat(heap.stats()).isEqualTo(before);
+            assertThat(heap.check().ok()).isTrue();
+            verifyContents(heap, scenario.live());
+            heap.free(scenario.live().get(1)); // and the same free now succeeds
+            assertThat(heap.check().ok()).isTrue();
+        }
+    }
+}
