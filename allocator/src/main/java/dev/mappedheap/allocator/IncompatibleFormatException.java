@@ -1,7 +1,7 @@
 package dev.mappedheap.allocator;
 
 /**
- * The file is not a heap this version can open: wrong magic, an unknown format version, or a header whose checksum does not match.
+ * The file is not a heap this version can open: too short to hold a header, wrong magic, or an unknown format version. (A heap header that is damaged, e.g. whose checksum does not match, gives {@link HeapCorruptedException}.)
  */
 public class IncompatibleFormatException extends HeapException {
     private static final long serialVersionUID = 1L;

@@ -12,7 +12,6 @@ import static dev.mappedheap.allocator.format.BlockLayout.prevInUse;
 import static dev.mappedheap.allocator.format.BlockLayout.size;
 import static dev.mappedheap.allocator.format.HeaderLayout.FREE_BLOCKS_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.LIVE_BLOCKS_OFFSET;
-import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_MAP_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.TOP_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.USED_BYTES_OFFSET;
 
@@ -26,7 +25,7 @@ import dev.mappedheap.allocator.journal.UndoJournal;
  * Allocator layer: allocate, free and reallocate over boundary-tagged blocks.
  *
  * <p>Policy (dlmalloc's, with a best-fit tree): a request becomes a block size (payload rounded up to 16,
- * plus the 16-byte header). A block under 1 KiB comes from the smallest non-empty exact-size list that fits;
+ * plus the 16-byte header). A block under 8 KiB comes from the smallest non-empty exact-size list that fits;
  * anything else, and a small request no list can serve, takes the best fit in the tree; failing that the
  * block is carved from the top, the never-used region at the end of the file, growing the file first if the
  * top is too small. A free block found is split when the rest can be a block. A free merges the block with
@@ -79,13 +78,13 @@ public final class Allocator {
         long size = blockSizeFor(request);
         long block = takeFree(size);
         if (block != 0) {
-            useFreeBlock(block, size);
+            size = useFreeBlock(block, size);
         } else {
             block = carveTop(size);
         }
-        markInUse(block);
+        blocks.setWord(block, CHECK_OFFSET, blocks.checkWord(block, size));
         blocks.addToHeader(LIVE_BLOCKS_OFFSET, 1);
-        blocks.addToHeader(USED_BYTES_OFFSET, size(blocks.head(block)));
+        blocks.addToHeader(USED_BYTES_OFFSET, size);
         return block + HEADER_LENGTH;
     }
 
@@ -113,17 +112,23 @@ public final class Allocator {
         return block;
     }
 
-    /** Turns a free block, already off its list, into a block of {@code size} bytes, splitting off the rest. */
-    private void useFreeBlock(long block, long size) {
+    /**
+     * Turns a free block, already off its list, into a block in use of {@code size} bytes, splitting off the
+     * rest when it can be a block of its own.
+     *
+     * @return the size of the block in use: {@code size}, or the whole free block when the rest is too small
+     */
+    private long useFreeBlock(long block, long size) {
         long found = size(blocks.head(block));
         long rest = found - size;
         if (rest >= MIN_BLOCK) {
-            blocks.setHead(block, size | PINUSE);
+            blocks.setHead(block, size | PINUSE | CINUSE);
             writeFree(block + size, rest);
-        } else {
-            blocks.setHead(block, found | PINUSE);
-            setPrevInUse(block + found);
+            return size;
         }
+        blocks.setHead(block, found | PINUSE | CINUSE);
+        setPrevInUse(block + found);
+        return found;
     }
 
     private long carveTop(long size) {
@@ -135,15 +140,8 @@ public final class Allocator {
         }
         blocks.setHeader(TOP_OFFSET, top + size);
         // the block before the top is always in use: a free next to the top merges into it
-        blocks.setHead(top, size | PINUSE);
+        blocks.setHead(top, size | PINUSE | CINUSE);
         return top;
-    }
-
-    /** Sets CINUSE and the check word of a block whose size is final. */
-    private void markInUse(long block) {
-        long head = blocks.head(block);
-        blocks.setHead(block, head | CINUSE);
-        blocks.setWord(block, CHECK_OFFSET, blocks.checkWord(block, size(head)));
     }
 
     // ---------------------------------------------------------------- free
@@ -364,7 +362,6 @@ public final class Allocator {
     }
 
     private long largestSmall() {
-        long map = blocks.header(SMALL_MAP_OFFSET);
-        return map == 0 ? 0 : (63L - Long.numberOfLeadingZeros(map)) << 4;
+        return Math.max(0, (long) smallBins.largest() << 4);
     }
 }

@@ -8,7 +8,7 @@ import static dev.mappedheap.allocator.format.HeaderLayout.TREE_ROOT_OFFSET;
 import dev.mappedheap.allocator.format.BlockLayout;
 
 /**
- * Allocator layer: the best-fit AVL tree of free blocks of 1 KiB and more, keyed by (size, offset), whose
+ * Allocator layer: the best-fit AVL tree of free blocks of 8 KiB and more, keyed by (size, offset), whose
  * nodes are the free blocks themselves (left, right and height live in the block's first words).
  *
  * <p>No parent links: insert and remove descend from the root recursively and fix heights and balance on

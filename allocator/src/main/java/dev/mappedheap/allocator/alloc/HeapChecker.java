@@ -27,7 +27,7 @@ import java.util.List;
  * <p>Invariants: blocks tile {@code [heapStart, top)}; each has an aligned size of at least 32 that stays
  * below the top; a block in use has the right check word; PINUSE matches the previous block; a free block's
  * footer equals its size; no two free blocks touch and none touches the top; every free block is on exactly
- * one structure (the list of its exact size, or the tree when 1 KiB or more); the lists are doubly linked
+ * one structure (the list of its exact size, or the tree when 8 KiB or more); the lists are doubly linked
  * consistently and {@code smallMap} marks exactly the non-empty ones; the tree is ordered by (size, offset),
  * its stored heights are right and it is balanced; the header counters equal what the walk counted.
  */
@@ -176,10 +176,19 @@ public final class HeapChecker {
     }
 
     private long checkLists() {
-        long map = memory.readLong(HeaderLayout.SMALL_MAP_OFFSET);
+        long summary = memory.readLong(HeaderLayout.SMALL_SUMMARY_OFFSET);
+        for (int word = 0; word < 64; word++) {
+            boolean summaryBit = (summary & (1L << word)) != 0;
+            boolean nonZero = word < HeaderLayout.SMALL_MAP_WORDS
+                    && memory.readLong(HeaderLayout.smallMapOffset(word)) != 0;
+            if (summaryBit != nonZero) {
+                problem("smallSummary bit disagrees with the bitmap: word=" + word + " bit=" + summaryBit);
+            }
+        }
         long listed = 0;
         for (int index = 0; index < HeaderLayout.SMALL_HEADS_COUNT; index++) {
             long first = memory.readLong(HeaderLayout.smallHeadOffset(index));
+            long map = memory.readLong(HeaderLayout.smallMapOffset(index >>> 6));
             boolean bit = (map & (1L << index)) != 0;
             if (bit != (first != 0)) {
                 problem("smallMap bit disagrees with the list: list=" + index + " bit=" + bit + " head=" + first);

@@ -2,15 +2,19 @@ package dev.mappedheap.allocator.alloc;
 
 import static dev.mappedheap.allocator.format.BlockLayout.NEXT_OFFSET;
 import static dev.mappedheap.allocator.format.BlockLayout.PREV_OFFSET;
-import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_MAP_OFFSET;
-
-import dev.mappedheap.allocator.format.HeaderLayout;
+import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_SUMMARY_OFFSET;
+import static dev.mappedheap.allocator.format.HeaderLayout.smallHeadOffset;
+import static dev.mappedheap.allocator.format.HeaderLayout.smallMapOffset;
 
 /**
- * Allocator layer: the exact-size free lists for blocks under 1 KiB. List {@code i} holds free blocks of
- * exactly {@code 16 * i} bytes, doubly linked through their first two words, newest first. Bit {@code i} of
- * the header's {@code smallMap} is set exactly when list {@code i} is non-empty, so finding the smallest
- * non-empty list that fits is one shift and one trailing-zero count (dlmalloc's smallmap).
+ * Allocator layer: the 512 exact-size free lists for blocks under 8 KiB. List {@code i} holds free blocks of
+ * exactly {@code 16 * i} bytes, doubly linked through their first two words, newest first (the newest is the
+ * likeliest to be in cache).
+ *
+ * <p>A two-level bitmap finds the smallest non-empty list that fits without reading an empty list: bit
+ * {@code i & 63} of {@code smallMap[i >>> 6]} is set exactly when list {@code i} is non-empty, and bit
+ * {@code w} of {@code smallSummary} exactly when {@code smallMap[w]} is non-zero. A search is two shifts and
+ * two trailing-zero counts (dlmalloc's smallmap, TLSF's two levels).
  */
 final class SmallBins {
     private final Blocks blocks;
@@ -27,24 +31,48 @@ final class SmallBins {
      * @return the index of the smallest non-empty list holding blocks of at least {@code size} bytes, or -1
      */
     int firstFit(long size) {
-        long map = blocks.header(SMALL_MAP_OFFSET) >>> index(size);
-        return map == 0 ? -1 : index(size) + Long.numberOfTrailingZeros(map);
+        int index = index(size);
+        int word = index >>> 6;
+        long bits = blocks.header(smallMapOffset(word)) & (-1L << index);
+        if (bits != 0) {
+            return (word << 6) + Long.numberOfTrailingZeros(bits);
+        }
+        long summary = blocks.header(SMALL_SUMMARY_OFFSET) & (-2L << word);
+        if (summary == 0) {
+            return -1;
+        }
+        word = Long.numberOfTrailingZeros(summary);
+        long map = blocks.header(smallMapOffset(word));
+        if (map == 0) {
+            throw Blocks.corrupt("smallSummary marks an empty bitmap word: word=" + word);
+        }
+        return (word << 6) + Long.numberOfTrailingZeros(map);
+    }
+
+    /** @return the index of the largest non-empty list, or -1 when all are empty */
+    int largest() {
+        long summary = blocks.header(SMALL_SUMMARY_OFFSET);
+        if (summary == 0) {
+            return -1;
+        }
+        int word = 63 - Long.numberOfLeadingZeros(summary);
+        long map = blocks.header(smallMapOffset(word));
+        return map == 0 ? -1 : (word << 6) + 63 - Long.numberOfLeadingZeros(map);
     }
 
     /** @return the newest block on list {@code index}, which must be non-empty */
     long first(int index) {
-        long first = blocks.header(headOffset(index));
-        return blocks.checkedBlock(first, "smallHeads");
+        return blocks.checkedBlock(blocks.header(smallHeadOffset(index)), "smallHeads");
     }
 
     void push(long block, long size) {
         int index = index(size);
-        int headOffset = headOffset(index);
+        int headOffset = smallHeadOffset(index);
         long first = blocks.header(headOffset);
         blocks.setWord(block, NEXT_OFFSET, first);
         blocks.setWord(block, PREV_OFFSET, 0);
         if (first == 0) {
-            blocks.setHeader(SMALL_MAP_OFFSET, blocks.header(SMALL_MAP_OFFSET) | (1L << index));
+            markNonEmpty(index);
         } else {
             blocks.setWord(blocks.checkedBlock(first, "smallHeads"), PREV_OFFSET, block);
         }
@@ -56,14 +84,14 @@ final class SmallBins {
         long next = blocks.word(block, NEXT_OFFSET);
         long prev = blocks.word(block, PREV_OFFSET);
         if (prev == 0) {
-            int headOffset = headOffset(index);
+            int headOffset = smallHeadOffset(index);
             if (blocks.header(headOffset) != block) {
                 throw Blocks.corrupt("free block has no predecessor but is not its list's head: offset=" + block
                         + " list=" + index + " head=" + blocks.header(headOffset));
             }
             blocks.setHeader(headOffset, next);
             if (next == 0) {
-                blocks.setHeader(SMALL_MAP_OFFSET, blocks.header(SMALL_MAP_OFFSET) & ~(1L << index));
+                markEmpty(index);
             }
         } else {
             blocks.setWord(blocks.checkedBlock(prev, "list prev"), NEXT_OFFSET, next);
@@ -73,7 +101,23 @@ final class SmallBins {
         }
     }
 
-    private static int headOffset(int index) {
-        return (int) HeaderLayout.smallHeadOffset(index);
+    private void markNonEmpty(int index) {
+        int word = index >>> 6;
+        int mapOffset = smallMapOffset(word);
+        long map = blocks.header(mapOffset);
+        if (map == 0) {
+            blocks.setHeader(SMALL_SUMMARY_OFFSET, blocks.header(SMALL_SUMMARY_OFFSET) | (1L << word));
+        }
+        blocks.setHeader(mapOffset, map | (1L << index));
+    }
+
+    private void markEmpty(int index) {
+        int word = index >>> 6;
+        int mapOffset = smallMapOffset(word);
+        long map = blocks.header(mapOffset) & ~(1L << index);
+        blocks.setHeader(mapOffset, map);
+        if (map == 0) {
+            blocks.setHeader(SMALL_SUMMARY_OFFSET, blocks.header(SMALL_SUMMARY_OFFSET) & ~(1L << word));
+        }
     }
 }

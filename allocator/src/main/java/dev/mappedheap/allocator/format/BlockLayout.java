@@ -5,14 +5,14 @@ package dev.mappedheap.allocator.format;
  * every block starts on a 16-byte boundary and its size is a multiple of 16, at least {@link #MIN_BLOCK}.
  *
  * <pre>
- * block in use                          free block on an exact-size list (size &lt; 1024)
+ * block in use                          free block on an exact-size list (size &lt; 8192)
  *  +0  head  = size | PINUSE | CINUSE    +0  head = size | PINUSE        (CINUSE clear)
  *  +8  check = checkWord(offset, size)   +8  next block on the list, 0 = none
  * +16  payload (size - 16 bytes) ...    +16  previous block on the list, 0 = none (head is in the header)
  *                                        ... unused
  *                                        size-8  footer = size
  *
- * free block in the tree (size &gt;= 1024)
+ * free block in the tree (size &gt;= 8192)
  *  +0  head = size | PINUSE
  *  +8  left child, +16 right child (0 = none), +24 height of this subtree (a leaf is 1)
  *  ... unused, size-8 footer = size
@@ -39,8 +39,8 @@ public final class BlockLayout {
     public static final int HEIGHT_OFFSET = 24;
     /** Smallest block: a head, two links and a footer. */
     public static final long MIN_BLOCK = 32;
-    /** Free blocks of this size and more live in the tree; smaller ones on the exact-size lists. */
-    public static final long TREE_MIN_BLOCK = 1024;
+    /** Free blocks of this size and more live in the tree; smaller ones on the 512 exact-size lists. */
+    public static final long TREE_MIN_BLOCK = 8192;
 
     public static final long CINUSE = 1;
     public static final long PINUSE = 2;

@@ -1,7 +1,7 @@
 package dev.mappedheap.allocator.format;
 
 /**
- * Format layer: the file header, the first 4 KiB of every heap file. All integers are little-endian.
+ * Format layer: the file header, the first 8 KiB of every heap file. All integers are little-endian.
  *
  * <pre>
  *  offset  size  field              written
@@ -26,22 +26,24 @@ package dev.mappedheap.allocator.format;
  *     168     8  liveBlocks         blocks in use
  *     176     8  usedBytes          bytes of blocks in use, headers included
  *     184     8  freeBlocks         free blocks on the lists and in the tree (top not counted)
- *     192     8  smallMap           bit i set iff small free list i is non-empty
+ *     192     8  smallSummary       bit w set iff smallMap[w] != 0
  *     200     8  treeRoot           offset of the free tree's root block; 0 = empty tree
  *     208    48  (reserved, zero)
- *     256   512  smallHeads[64]     head block offset of each exact-size free list; 0 = empty
- *     768  3328  (reserved, zero)
+ *     256    64  smallMap[8]        bit i of word w set iff free list 64*w+i is non-empty
+ *     320  3776  (reserved, zero)
+ *    4096  4096  smallHeads[512]    head block offset of exact-size free list i (blocks of 16*i bytes);
+ *                                   0 = empty
  * </pre>
  *
- * <p>Bytes 0..71 never change after create. Every write to bytes 128..767 after create is journaled.
+ * <p>Bytes 0..71 never change after create. Every write to bytes 136..8191 after create is journaled.
  */
 public final class HeaderLayout {
     /** The magic bytes {@code MHEAP\r\n\x1a} read as a little-endian long. */
     public static final long MAGIC = 0x1A0A0D504145484DL;
     /** The only format version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
-    /** Bytes reserved for the header: one page. */
-    public static final int HEADER_LENGTH = 4096;
+    /** Bytes reserved for the header: two pages. */
+    public static final int HEADER_LENGTH = 8192;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int FORMAT_VERSION_OFFSET = 8;
@@ -65,10 +67,12 @@ public final class HeaderLayout {
     public static final int LIVE_BLOCKS_OFFSET = 168;
     public static final int USED_BYTES_OFFSET = 176;
     public static final int FREE_BLOCKS_OFFSET = 184;
-    public static final int SMALL_MAP_OFFSET = 192;
+    public static final int SMALL_SUMMARY_OFFSET = 192;
     public static final int TREE_ROOT_OFFSET = 200;
-    public static final int SMALL_HEADS_OFFSET = 256;
-    public static final int SMALL_HEADS_COUNT = 64;
+    public static final int SMALL_MAP_OFFSET = 256;
+    public static final int SMALL_MAP_WORDS = 8;
+    public static final int SMALL_HEADS_OFFSET = 4096;
+    public static final int SMALL_HEADS_COUNT = 512;
 
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
@@ -76,11 +80,19 @@ public final class HeaderLayout {
     private HeaderLayout() {}
 
     /**
+     * @param word index of a word of the small-list bitmap, 0..7
+     * @return offset of that word
+     */
+    public static int smallMapOffset(int word) {
+        return SMALL_MAP_OFFSET + 8 * word;
+    }
+
+    /**
      * @param smallIndex index of an exact-size list, {@code blockSize / 16}
      * @return offset of that list's head word
      */
-    public static long smallHeadOffset(int smallIndex) {
-        return SMALL_HEADS_OFFSET + 8L * smallIndex;
+    public static int smallHeadOffset(int smallIndex) {
+        return SMALL_HEADS_OFFSET + 8 * smallIndex;
     }
 
     /**

@@ -23,18 +23,21 @@ import java.util.Arrays;
  * recovery rule are in {@link dev.mappedheap.allocator.format.JournalLayout}.
  *
  * <p>Only the first before-image of a word matters, so repeated writes of one word in one operation (tree
- * rebalancing touches the same nodes again and again) are logged once, found through a small table here in
- * the JVM.
+ * rebalancing touches the same nodes again and again) are logged once. Most operations log a handful of
+ * words, found by scanning a small array; a large one switches to a hash table, both here in the JVM.
  *
  * <p>Not thread-safe: one operation at a time, under the heap's lock.
  */
 public final class UndoJournal {
+    /** Up to this many entries, finding a logged word scans them; past it, a hash table is built. */
+    private static final int SCAN_LIMIT = 24;
     private static final int TABLE_SIZE = 8192; // a power of two, well above the journal's capacity
     private static final int TABLE_MASK = TABLE_SIZE - 1;
 
     private final HeapMemory memory;
     private final long journalOffset;
     private final int capacity;
+    private final long[] recentAddresses = new long[SCAN_LIMIT];
     private final long[] loggedAddresses = new long[TABLE_SIZE];
     private final int[] loggedStamps = new int[TABLE_SIZE];
     private int stamp;
@@ -81,6 +84,11 @@ public final class UndoJournal {
         active = true;
         count = 0;
         writes = 0;
+        nextStamp();
+    }
+
+    /** Empties the hash table in O(1): entries of older stamps count as absent. */
+    private void nextStamp() {
         if (++stamp == 0) {
             Arrays.fill(loggedStamps, 0);
             stamp = 1;
@@ -113,6 +121,25 @@ public final class UndoJournal {
     }
 
     private boolean alreadyLogged(long offset) {
+        if (count < SCAN_LIMIT) {
+            for (int i = 0; i < count; i++) {
+                if (recentAddresses[i] == offset) {
+                    return true;
+                }
+            }
+            recentAddresses[count] = offset;
+            return false;
+        }
+        if (count == SCAN_LIMIT) {
+            for (long address : recentAddresses) {
+                hashed(address);
+            }
+        }
+        return hashed(offset);
+    }
+
+    /** @return true when {@code offset} was already in the hash table, adding it otherwise */
+    private boolean hashed(long offset) {
         int slot = (int) ((offset >>> 3) * 0x9E3779B97F4A7C15L >>> 51) & TABLE_MASK;
         while (loggedStamps[slot] == stamp) {
             if (loggedAddresses[slot] == offset) {
