@@ -15,6 +15,7 @@ import static dev.mappedheap.allocator.format.HeaderLayout.LIVE_BLOCKS_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.TOP_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.USED_BYTES_OFFSET;
 
+import dev.mappedheap.allocator.HeapFullException;
 import dev.mappedheap.allocator.HeapStats;
 import dev.mappedheap.allocator.InvalidOffsetException;
 import dev.mappedheap.allocator.format.BlockLayout;
@@ -153,49 +154,59 @@ public final class Allocator {
         long size = size(head);
         blocks.addToHeader(LIVE_BLOCKS_OFFSET, -1);
         blocks.addToHeader(USED_BYTES_OFFSET, -size);
-        // the old head may end up inside a bigger free block; it must never again look live
-        blocks.setHead(block, head & ~CINUSE);
-        releaseRange(block, size, prevInUse(head));
+        releaseRange(block, head, size);
     }
 
     /**
      * Returns {@code [block, block + size)} to the free space, merging with the free neighbours and the top.
      *
-     * @param prevInUse whether the block before {@code block} is in use
+     * @param head the head the range's first word holds now: its PINUSE says whether the block before is in
+     *     use, and its CINUSE whether that word must be cleared when it ends up inside a bigger free region,
+     *     so that the old head never looks live again
      */
-    private void releaseRange(long block, long size, boolean prevInUse) {
+    private void releaseRange(long block, long head, long size) {
         long start = block;
         long total = size;
-        if (!prevInUse) {
+        if (!prevInUse(head)) {
             long prevSize = blocks.memory.readLong(block - 8);
             long prev = block - prevSize;
-            if (prevSize < MIN_BLOCK || prev < blocks.heapStart || (prevSize & 15) != 0) {
-                throw Blocks.corrupt("footer before a block does not lead to a block: offset=" + block
-                        + " footer=" + prevSize);
+            if (prevSize < MIN_BLOCK || (prevSize & 15) != 0 || prev < blocks.heapStart
+                    || blocks.checkedFreeSize(prev, "previous block") != prevSize) {
+                throw Blocks.corrupt("footer before a block does not lead to a free block of that size: offset="
+                        + block + " footer=" + prevSize);
             }
-            removeFree(prev, blocks.checkedFreeSize(prev, "previous block"));
+            removeFree(prev, prevSize);
             start = prev;
             total += prevSize;
         }
         long next = block + size;
         long top = blocks.top();
+        long end;
         if (next == top) {
-            blocks.setHeader(TOP_OFFSET, start);
-            return;
-        }
-        long nextHead = blocks.head(next);
-        if (!inUse(nextHead)) {
-            long nextSize = blocks.checkedFreeSize(next, "next block");
-            removeFree(next, nextSize);
-            total += nextSize;
-            if (start + total == top) {
-                blocks.setHeader(TOP_OFFSET, start);
-                return;
-            }
+            end = top;
         } else {
-            blocks.setHead(next, nextHead & ~PINUSE);
+            long nextHead = blocks.head(next);
+            if (inUse(nextHead)) {
+                blocks.setHead(next, nextHead & ~PINUSE);
+                end = next;
+            } else {
+                long nextSize = blocks.checkedFreeSize(next, "next block");
+                removeFree(next, nextSize);
+                total += nextSize;
+                end = next + nextSize;
+            }
         }
-        writeFree(start, total);
+        if (start != block && inUse(head)) {
+            blocks.setHead(block, head & ~CINUSE); // now inside the merged block
+        }
+        if (end == top) {
+            if (start == block && inUse(head)) {
+                blocks.setHead(block, head & ~CINUSE); // now inside the top
+            }
+            blocks.setHeader(TOP_OFFSET, start);
+        } else {
+            writeFree(start, total);
+        }
     }
 
     /** Makes {@code [block, block+size)} a free block on its list or in the tree; its neighbours are in use. */
@@ -258,7 +269,8 @@ public final class Allocator {
         }
         setInUseSize(block, head, wanted);
         blocks.addToHeader(USED_BYTES_OFFSET, -rest);
-        releaseRange(block + wanted, rest, true);
+        // the tail's first word is payload, not a head: PINUSE set (the block before it stays in use)
+        releaseRange(block + wanted, PINUSE, rest);
     }
 
     private boolean growInPlace(long block, long head, long wanted) {
@@ -269,7 +281,11 @@ public final class Allocator {
             long capacity = blocks.capacity();
             long end = Math.addExact(block, wanted);
             if (end > capacity) {
-                growth.grow(capacity, end);
+                try {
+                    growth.grow(capacity, end);
+                } catch (HeapFullException full) {
+                    return false; // growth changes nothing when it fails; a free block elsewhere may still fit
+                }
             }
             blocks.setHeader(TOP_OFFSET, end);
             setInUseSize(block, head, wanted);
