@@ -7,6 +7,7 @@ import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.format.JournalLayout;
 import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
+import dev.mappedheap.allocator.lock.SingleOpener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,19 +43,25 @@ final class HeapFile {
                     + options.maxSize() + " (the header and journal take " + heapStart + " bytes)");
         }
         createEmpty(file);
+        SingleOpener opener = null;
         FileChannel channel = null;
         HeapMemory memory = null;
         try {
+            opener = SingleOpener.claim(file);
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            opener.lockAcrossProcesses(file, channel);
             FileSpace.reserve(file, channel, 0, capacity);
             memory = new HeapMemory(channel, capacity, maxSize);
             Header header = new Header(heapStart, journalOffset, journalCapacity, new SecureRandom().nextLong(),
                     options.growthIncrement(), maxSize, capacity);
             writeHeader(memory, header);
             memory.sync();
-            return new Opened(memory, header);
+            return new Opened(memory, header, opener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(memory, channel, e);
+            if (opener != null) {
+                opener.release();
+            }
             try {
                 Files.deleteIfExists(file);
             } catch (IOException suppressed) {
@@ -103,25 +110,26 @@ final class HeapFile {
 
     /** Opens and validates the header of an existing heap file, then maps it. */
     static Opened open(Path file) {
-        FileChannel channel;
+        if (!Files.exists(file)) {
+            throw new HeapException("no heap file: file=" + file, new NoSuchFileException(file.toString()));
+        }
+        SingleOpener opener = SingleOpener.claim(file);
+        FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            throw new HeapException("no heap file: file=" + file, e);
-        } catch (IOException e) {
-            throw new HeapException("cannot open heap file: file=" + file, e);
-        }
-        try {
+            opener.lockAcrossProcesses(file, channel);
             Header header = readHeader(file, channel);
             HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize());
-            return new Opened(memory, header);
+            return new Opened(memory, header, opener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(null, channel, e);
+            opener.release();
             throw e instanceof HeapException he ? he : new HeapException("cannot open heap file: file=" + file, e);
         }
     }
 
-    record Opened(HeapMemory memory, Header header) {}
+    /** A mapped heap file whose header passed validation, and the guard that keeps it exclusive. */
+    record Opened(HeapMemory memory, Header header, SingleOpener opener) {}
 
     private static Header readHeader(Path file, FileChannel channel) throws IOException {
         long fileSize = channel.size();

@@ -8,6 +8,7 @@ import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import dev.mappedheap.allocator.journal.SimulatedCrash;
 import dev.mappedheap.allocator.journal.UndoJournal;
+import dev.mappedheap.allocator.lock.SingleOpener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,12 +37,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Threads.</b> A {@code MappedHeap} may be shared between threads: allocator operations are
  * serialised by a lock; raw accessors take no lock, and threads that share a block must order their own
- * accesses. {@link #close()} must not race with other calls. Several processes on one file are not yet
- * supported: open a file from one process at a time.
+ * accesses. {@link #close()} must not race with other calls.
+ *
+ * <p><b>Processes.</b> For now a heap file is open in one {@code MappedHeap} at a time: a second open, in
+ * this JVM or another process, fails with a {@link HeapException} rather than corrupting the heap. Sharing
+ * one file between processes comes with the inter-process lock.
  */
 public final class MappedHeap implements AutoCloseable {
     private final Path file;
     private final HeapMemory memory;
+    private final SingleOpener opener;
     private final UndoJournal journal;
     private final Allocator allocator;
     private final long heapStart;
@@ -53,9 +58,11 @@ public final class MappedHeap implements AutoCloseable {
     private volatile boolean closed;
     private volatile String unusableReason;
 
-    private MappedHeap(Path file, HeapMemory memory, HeapFile.Header header) {
+    private MappedHeap(Path file, HeapFile.Opened opened) {
+        HeapFile.Header header = opened.header();
         this.file = file;
-        this.memory = memory;
+        this.memory = opened.memory();
+        this.opener = opened.opener();
         this.heapStart = header.heapStart();
         this.salt = header.salt();
         this.growthIncrement = header.growthIncrement();
@@ -75,8 +82,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws HeapFullException if the disk has no room for the initial size
      */
     public static MappedHeap create(Path file, HeapOptions options) {
-        HeapFile.Opened created = HeapFile.create(file, options);
-        return new MappedHeap(file, created.memory(), created.header());
+        return construct(file, HeapFile.create(file, options));
     }
 
     /**
@@ -89,13 +95,23 @@ public final class MappedHeap implements AutoCloseable {
      * @throws HeapException if the file cannot be opened
      */
     public static MappedHeap open(Path file) {
-        HeapFile.Opened opened = HeapFile.open(file);
+        return construct(file, HeapFile.open(file));
+    }
+
+    /** Recovers, validates and wraps a mapped file; unmaps it and releases it if any of that fails. */
+    private static MappedHeap construct(Path file, HeapFile.Opened opened) {
         try {
-            MappedHeap heap = new MappedHeap(file, opened.memory(), opened.header());
+            MappedHeap heap = new MappedHeap(file, opened);
             HeapFile.validateMutable(opened.memory(), file, opened.header());
             return heap;
         } catch (RuntimeException e) {
-            opened.memory().close();
+            try {
+                opened.memory().close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            } finally {
+                opened.opener().release();
+            }
             throw e;
         }
     }
@@ -413,7 +429,11 @@ public final class MappedHeap implements AutoCloseable {
                 return;
             }
             closed = true;
-            memory.close();
+            try {
+                memory.close();
+            } finally {
+                opener.release();
+            }
         } finally {
             lock.unlock();
         }

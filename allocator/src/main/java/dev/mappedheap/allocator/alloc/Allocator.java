@@ -59,7 +59,7 @@ public final class Allocator {
     @FunctionalInterface
     public interface Growth {
         /**
-         * Grows the file so that the top holds at least {@code minTopBytes}.
+         * Grows the file to at least {@code minCapacity} bytes, usually by the heap's growth increment.
          *
          * @param capacity the current capacity
          * @param minCapacity the smallest capacity that satisfies the request
@@ -136,8 +136,7 @@ public final class Allocator {
         long top = blocks.top();
         long capacity = blocks.capacity();
         if (capacity - top < size) {
-            long minCapacity = Math.addExact(top, size);
-            capacity = growth.grow(capacity, minCapacity);
+            growth.grow(capacity, Math.addExact(top, size));
         }
         blocks.setHeader(TOP_OFFSET, top + size);
         // the block before the top is always in use: a free next to the top merges into it
