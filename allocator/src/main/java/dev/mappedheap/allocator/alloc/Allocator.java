@@ -80,10 +80,10 @@ public final class Allocator {
         long block = takeFree(size);
         if (block != 0) {
             size = useFreeBlock(block, size);
+            blocks.setWord(block, CHECK_OFFSET, blocks.checkWord(block, size));
         } else {
             block = carveTop(size);
         }
-        blocks.setWord(block, CHECK_OFFSET, blocks.checkWord(block, size));
         blocks.addToHeader(LIVE_BLOCKS_OFFSET, 1);
         blocks.addToHeader(USED_BYTES_OFFSET, size);
         return block + HEADER_LENGTH;
@@ -140,7 +140,8 @@ public final class Allocator {
         }
         blocks.setHeader(TOP_OFFSET, top + size);
         // the block before the top is always in use: a free next to the top merges into it
-        blocks.setHead(top, size | PINUSE | CINUSE);
+        blocks.setFreshWord(top, size | PINUSE | CINUSE);
+        blocks.setFreshWord(top + CHECK_OFFSET, blocks.checkWord(top, size));
         return top;
     }
 

@@ -35,6 +35,11 @@ final class Blocks {
         journal.write(block, head);
     }
 
+    /** Writes a word in the top region, whose old contents mean nothing: see {@link UndoJournal#writeFresh}. */
+    void setFreshWord(long offset, long value) {
+        journal.writeFresh(offset, value);
+    }
+
     long word(long block, int fieldOffset) {
         return memory.readLong(block + fieldOffset);
     }

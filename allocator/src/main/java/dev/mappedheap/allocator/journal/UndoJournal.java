@@ -120,6 +120,25 @@ public final class UndoJournal {
         memory.writeOrderedLong(offset, value);
     }
 
+    /**
+     * Stores {@code value} in a word of never-used space (the top of the heap), logging 0 as its old value
+     * without reading it. Rolling back leaves a zero there, which is as good as the bytes it had: the top's
+     * contents mean nothing. Not reading matters: the first touch of a fresh page is then a write, which
+     * the kernel serves with one page fault, where a read first costs a read fault and then a
+     * write-protect fault.
+     */
+    public void writeFresh(long offset, long value) {
+        if (!alreadyLogged(offset)) {
+            append(offset, 0);
+        }
+        CrashHook hook = crashHook;
+        if (hook != null) {
+            hook.beforeWrite(writes);
+        }
+        writes++;
+        memory.writeOrderedLong(offset, value);
+    }
+
     private boolean alreadyLogged(long offset) {
         if (count < SCAN_LIMIT) {
             for (int i = 0; i < count; i++) {
