@@ -140,6 +140,28 @@ public final class HeapMemory implements AutoCloseable {
         return MEMORY.readVolatileLong(address(offset, 8));
     }
 
+    /**
+     * Starts loading the cache line of {@code offset}, so that a later access finds it there: the allocator
+     * calls this for independent words it is about to need, which lets their cache misses overlap instead
+     * of queueing one behind another. A volatile read, because the JIT removes a plain read whose value is
+     * unused. Does nothing for an offset outside the heap (the real access will report it).
+     */
+    public void prefetch(long offset) {
+        Region r = region;
+        if ((offset | (r.limit - 8 - offset)) >= 0) {
+            MEMORY.readVolatileLong(r.address + offset);
+        }
+    }
+
+    /**
+     * Reads a word for a hint (such as which line to {@link #prefetch} next) without ever throwing: an
+     * offset outside the heap reads as 0. Never use the result for anything but a hint.
+     */
+    public long peekLong(long offset) {
+        Region r = region;
+        return (offset | (r.limit - 8 - offset)) >= 0 ? MEMORY.readLong(r.address + offset) : 0;
+    }
+
     public int readInt(long offset) {
         return MEMORY.readInt(address(offset, 4));
     }
