@@ -7,6 +7,7 @@ import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.format.JournalLayout;
 import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
+import dev.mappedheap.allocator.journal.UndoJournal;
 import dev.mappedheap.allocator.lock.SingleOpener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -119,6 +120,9 @@ final class HeapFile {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             opener.lockAcrossProcesses(file, channel);
             Header header = readHeader(file, channel);
+            // a copy made sparse (cp --sparse, rsync -S) has holes where a full disk would fault on first
+            // write; reserving the whole capacity again costs nothing where the blocks already exist
+            FileSpace.reserve(file, channel, 0, header.capacity());
             HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize());
             return new Opened(memory, header, opener);
         } catch (IOException | RuntimeException e) {
@@ -173,13 +177,14 @@ final class HeapFile {
         require(headerLength == HEADER_LENGTH, file, "headerLength", headerLength, "" + HEADER_LENGTH);
         require(journalOffset == JournalLayout.DEFAULT_JOURNAL_OFFSET, file, "journalOffset", journalOffset,
                 "" + JournalLayout.DEFAULT_JOURNAL_OFFSET);
-        require(journalCapacity >= 64 && journalCapacity <= 1 << 16, file, "journalCapacity", journalCapacity,
-                "64..65536");
+        require(journalCapacity >= 64 && journalCapacity <= UndoJournal.MAX_CAPACITY, file, "journalCapacity",
+                journalCapacity, "64.." + UndoJournal.MAX_CAPACITY);
         require(heapStart == JournalLayout.heapStartAfter(journalOffset, journalCapacity), file, "heapStart", heapStart,
                 "" + JournalLayout.heapStartAfter(journalOffset, journalCapacity));
         require(growthIncrement >= HeapOptions.MIN_GROWTH_INCREMENT, file, "growthIncrement", growthIncrement,
                 ">= " + HeapOptions.MIN_GROWTH_INCREMENT);
-        require(maxSize > heapStart, file, "maxSize", maxSize, "> " + heapStart);
+        require(maxSize > heapStart && (maxSize & 4095) == 0, file, "maxSize", maxSize,
+                "a multiple of 4096 above " + heapStart);
         require(capacity > heapStart && capacity <= maxSize && BlockLayout.aligned(capacity), file, "capacity",
                 capacity, "16-aligned, in (" + heapStart + ", " + maxSize + "]");
         if (capacity > fileSize) {

@@ -32,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Checks.</b> Offsets given to {@link #free}, {@link #reallocate} and {@link #usableSize} must be live
  * blocks ({@link InvalidOffsetException} otherwise, with the heap unchanged). Raw reads and writes are
- * bounds-checked against the mapped file, not against block boundaries. Offsets read from the file are
+ * checked to stay between the first block and the end of the file's reserved space, not against block
+ * boundaries. Offsets read from the file are
  * checked before they are followed ({@link HeapCorruptedException}).
  *
  * <p><b>Threads.</b> A {@code MappedHeap} may be shared between threads: allocator operations are
@@ -67,7 +68,7 @@ public final class MappedHeap implements AutoCloseable {
         this.salt = header.salt();
         this.growthIncrement = header.growthIncrement();
         this.maxSize = header.maxSize();
-        this.journal = new UndoJournal(memory, header.journalOffset(), header.journalCapacity());
+        this.journal = new UndoJournal(memory, header.journalOffset(), header.journalCapacity(), heapStart);
         this.recoveredWrites = journal.recover(memory.limit());
         this.allocator = new Allocator(memory, journal, heapStart, salt, this::grow);
     }
@@ -80,6 +81,7 @@ public final class MappedHeap implements AutoCloseable {
      * @return the open heap
      * @throws HeapException if the file exists or cannot be created
      * @throws HeapFullException if the disk has no room for the initial size
+     * @throws IllegalArgumentException if the initial size does not fit the maximum size
      */
     public static MappedHeap create(Path file, HeapOptions options) {
         return construct(file, HeapFile.create(file, options));
@@ -154,11 +156,11 @@ public final class MappedHeap implements AutoCloseable {
             long offset;
             try {
                 offset = allocator.allocate(size);
+                journal.commit();
             } catch (Throwable t) {
                 abort(t);
                 throw t;
             }
-            journal.commit();
             return offset;
         } finally {
             lock.unlock();
@@ -178,11 +180,11 @@ public final class MappedHeap implements AutoCloseable {
             begin();
             try {
                 allocator.free(offset);
+                journal.commit();
             } catch (Throwable t) {
                 abort(t);
                 throw t;
             }
-            journal.commit();
         } finally {
             lock.unlock();
         }
@@ -208,11 +210,11 @@ public final class MappedHeap implements AutoCloseable {
             long moved;
             try {
                 moved = allocator.reallocate(offset, newSize);
+                journal.commit();
             } catch (Throwable t) {
                 abort(t);
                 throw t;
             }
-            journal.commit();
             return moved;
         } finally {
             lock.unlock();
@@ -257,11 +259,11 @@ public final class MappedHeap implements AutoCloseable {
                             + heapStart + " capacity=" + capacity);
                 }
                 journal.write(HeaderLayout.ROOT_OFFSET, offset);
+                journal.commit();
             } catch (Throwable t) {
                 abort(t);
                 throw t;
             }
-            journal.commit();
         } finally {
             lock.unlock();
         }
@@ -317,54 +319,91 @@ public final class MappedHeap implements AutoCloseable {
 
     // ---------------------------------------------------------------- raw access
 
-    /** Reads 8 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    /**
+     * Keeps raw access out of the header and journal: offset 0 means "none" all over the API, and a write
+     * through a forgotten 0 would otherwise destroy the file's header. The upper bound is checked by the
+     * mapping.
+     */
+    private long userOffset(long offset) {
+        if (offset < heapStart) {
+            throw new InvalidOffsetException("raw access below the first block (header and journal): offset="
+                    + offset + " heapStart=" + heapStart);
+        }
+        return offset;
+    }
+
+    /**
+     * Reads 8 bytes at {@code offset}.
+     *
+     * @throws InvalidOffsetException below the first block (the header and journal) or past the file
+     */
     public long readLong(long offset) {
-        return memory.readLong(offset);
+        return memory.readLong(userOffset(offset));
     }
 
-    /** Writes 8 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    /**
+     * Writes 8 bytes at {@code offset}.
+     *
+     * @throws InvalidOffsetException below the first block (the header and journal) or past the file
+     */
     public void writeLong(long offset, long value) {
-        memory.writeLong(offset, value);
+        memory.writeLong(userOffset(offset), value);
     }
 
-    /** Reads 4 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    /**
+     * Reads 4 bytes at {@code offset}.
+     *
+     * @throws InvalidOffsetException below the first block (the header and journal) or past the file
+     */
     public int readInt(long offset) {
-        return memory.readInt(offset);
+        return memory.readInt(userOffset(offset));
     }
 
-    /** Writes 4 bytes at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    /**
+     * Writes 4 bytes at {@code offset}.
+     *
+     * @throws InvalidOffsetException below the first block (the header and journal) or past the file
+     */
     public void writeInt(long offset, int value) {
-        memory.writeInt(offset, value);
+        memory.writeInt(userOffset(offset), value);
     }
 
-    /** Reads 1 byte at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    /**
+     * Reads 1 byte at {@code offset}.
+     *
+     * @throws InvalidOffsetException below the first block (the header and journal) or past the file
+     */
     public byte readByte(long offset) {
-        return memory.readByte(offset);
+        return memory.readByte(userOffset(offset));
     }
 
-    /** Writes 1 byte at {@code offset}. @throws InvalidOffsetException outside the mapped heap */
+    /**
+     * Writes 1 byte at {@code offset}.
+     *
+     * @throws InvalidOffsetException below the first block (the header and journal) or past the file
+     */
     public void writeByte(long offset, byte value) {
-        memory.writeByte(offset, value);
+        memory.writeByte(userOffset(offset), value);
     }
 
     /**
      * Copies {@code len} bytes of {@code src}, from index {@code from}, to the heap at {@code offset}.
      *
      * @throws IndexOutOfBoundsException if {@code from}/{@code len} do not fit {@code src}
-     * @throws InvalidOffsetException if the range is outside the mapped heap
+     * @throws InvalidOffsetException if the range is below the first block or past the file
      */
     public void write(long offset, byte[] src, int from, int len) {
-        memory.write(offset, src, from, len);
+        memory.write(userOffset(offset), src, from, len);
     }
 
     /**
      * Copies {@code len} bytes of the heap at {@code offset} into {@code dst} from index {@code from}.
      *
      * @throws IndexOutOfBoundsException if {@code from}/{@code len} do not fit {@code dst}
-     * @throws InvalidOffsetException if the range is outside the mapped heap
+     * @throws InvalidOffsetException if the range is below the first block or past the file
      */
     public void read(long offset, byte[] dst, int from, int len) {
-        memory.read(offset, dst, from, len);
+        memory.read(userOffset(offset), dst, from, len);
     }
 
     // ---------------------------------------------------------------- whole-heap operations
@@ -395,8 +434,9 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
-     * Flushes every change to the storage device (msync of the mapping, then fsync of the file), so it
-     * survives an OS crash or power loss.
+     * Flushes every change to the storage device (msync of the mapping, then fsync of the file). A heap not
+     * modified after its last sync is consistent after an OS crash or power loss; changes made after it
+     * may reach the disk partly and in any order.
      *
      * @throws HeapException if the flush fails
      */

@@ -18,45 +18,50 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every operation stopped between any two of its journaled metadata writes (a test hook throws
- * {@link SimulatedCrash} before write k, for k = 0, 1, 2, ... until the operation completes) is rolled back by
+ * Every operation stopped between any two of its journaled metadata writes, or after the last one but before
+ * the commit store (a test hook throws {@link SimulatedCrash} before write k, for k = 0, 1, 2, ... until the
+ * operation completes), is rolled back by
  * the next {@code open}: the check is clean, the usage figures and every live block's contents are as before
  * the operation, and the heap then behaves exactly like one where the operation never started.
  */
 class InterruptedOperationTest {
     @TempDir Path dir;
 
-    /** A heap in a known state: live blocks with their contents, and free blocks of every kind around them. */
+    /**
+     * A heap in a known state: live blocks with their contents, two free blocks in the tree (20 KiB and 30 KiB),
+     * two on exact-size lists (64 and 80 bytes), one live block whose two neighbours are both free, and 64 KiB
+     * left in the top.
+     */
     private record Scenario(Path file, List<Long> live) {}
 
     private Scenario build(String name) {
         Path file = dir.resolve(name + ".base");
         List<Long> live = new ArrayList<>();
-        try (MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults().initialSize(256 << 10)
+        try (MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults().initialSize(512 << 10)
                 .growthIncrement(64 << 10))) {
-            long[] sizes = {40, 64, 2000, 64, 100, 3000, 64, 64, 5000, 200, 48, 1500};
+            long[] sizes = {40, 20_000, 64, 64, 9000, 3000, 64, 30_000, 5000, 200, 48, 1500};
             List<Long> all = new ArrayList<>();
             for (long size : sizes) {
                 all.add(heap.allocate(size));
             }
-            // free every third block: leaves small-list and tree blocks with live neighbours
             for (int i = 0; i < all.size(); i++) {
-                if (i % 3 == 1) {
+                if (i == 1 || i == 3 || i == 7 || i == 10) {
                     heap.free(all.get(i));
                 } else {
-                    live.add(all.get(i));
+                    live.add(all.get(i)); // live: blocks 0, 2, 4, 5, 6, 8, 9, 11, then the filler
                 }
             }
             for (long off : live) {
                 fill(heap, off);
             }
-            // fill the rest of the file so the next large allocation must grow it
-            long top = heap.stats().topBytes();
-            long filler = heap.allocate(top - 16 - 4096);
+            long filler = heap.allocate(heap.stats().topBytes() - 16 - (64 << 10));
             live.add(filler);
             fill(heap, filler);
             heap.setRoot(live.get(0));
-            assertThat(heap.check().ok()).isTrue();
+            CheckReport report = heap.check();
+            assertThat(report.ok()).isTrue();
+            assertThat(report.treeNodes()).as("the scenario has free blocks in the tree").isEqualTo(2);
+            assertThat(report.freeListBlocks()).as("and on the exact-size lists").isEqualTo(2);
         }
         return new Scenario(file, live);
     }
@@ -79,11 +84,11 @@ class InterruptedOperationTest {
 
     static Stream<Arguments> operations() {
         return Stream.of(
-                op("allocate from a small list", s -> h -> h.allocate(60)),
-                op("allocate from the tree with a split", s -> h -> h.allocate(1000)),
-                op("allocate from the top", s -> h -> h.allocate(300)),
+                op("allocate from an exact-size list", s -> h -> h.allocate(40)),
+                op("allocate from the tree with a split", s -> h -> h.allocate(5000)),
+                op("allocate from the top", s -> h -> h.allocate(40_000)),
                 op("allocate that grows the file", s -> h -> h.allocate(200_000)),
-                op("free merging both neighbours", s -> h -> {
+                op("free merging both neighbours (tree and list)", s -> h -> {
                     h.free(s.live().get(1));
                     return 0;
                 }),
@@ -91,9 +96,9 @@ class InterruptedOperationTest {
                     h.free(s.live().get(s.live().size() - 1));
                     return 0;
                 }),
-                op("reallocate shrinking", s -> h -> h.reallocate(s.live().get(4), 100)),
-                op("reallocate into the free next block", s -> h -> h.reallocate(s.live().get(0), 70)),
-                op("reallocate moving", s -> h -> h.reallocate(s.live().get(2), 9000)),
+                op("reallocate shrinking", s -> h -> h.reallocate(s.live().get(3), 100)),
+                op("reallocate into the free next block (a tree block)", s -> h -> h.reallocate(s.live().get(0), 70)),
+                op("reallocate moving", s -> h -> h.reallocate(s.live().get(2), 50_000)),
                 op("reallocate at the top, growing the file", s -> h -> h.reallocate(
                         s.live().get(s.live().size() - 1), 400_000)),
                 op("setRoot", s -> h -> {
@@ -142,7 +147,8 @@ class InterruptedOperationTest {
             }
             crashPoints++;
             try (MappedHeap heap = MappedHeap.open(copy)) {
-                assertThat(heap.recoveredWrites()).as("%s, crash at write %d", name, k).isGreaterThan(k == 0 ? -1 : 0);
+                // the hook runs after the write's journal entry is appended, so there is always one to undo
+                assertThat(heap.recoveredWrites()).as("%s, crash at write %d", name, k).isGreaterThan(0);
                 CheckReport report = heap.check();
                 assertThat(report.ok()).as("%s, crash at write %d: %s", name, k, report).isTrue();
                 assertThat(heap.stats()).as("%s, crash at write %d", name, k).isEqualTo(before);
@@ -153,6 +159,7 @@ class InterruptedOperationTest {
                     .containsExactly(reference);
         }
         assertThat(crashPoints).as("%s has journaled writes to interrupt", name).isGreaterThan(0);
+        System.out.println("crash points (each journaled write, and the commit): " + name + ": " + crashPoints);
     }
 
     /** A fixed sequence of operations whose resulting offsets reveal any difference in the free structures. */

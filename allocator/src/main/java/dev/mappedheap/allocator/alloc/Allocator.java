@@ -165,8 +165,8 @@ public final class Allocator {
      * Returns {@code [block, block + size)} to the free space, merging with the free neighbours and the top.
      *
      * @param head the head the range's first word holds now: its PINUSE says whether the block before is in
-     *     use, and its CINUSE whether that word must be cleared when it ends up inside a bigger free region,
-     *     so that the old head never looks live again
+     *     use, and its CINUSE whether the range is a block whose head and check word must be cleared when
+     *     they end up inside a bigger free region, so that the old block never looks live again
      */
     private void releaseRange(long block, long head, long size) {
         prefetchNeighbourLinks(block, head, size);
@@ -201,13 +201,14 @@ public final class Allocator {
                 end = next + nextSize;
             }
         }
-        if (start != block && inUse(head)) {
-            blocks.setHead(block, head & ~CINUSE); // now inside the merged block
+        if (inUse(head) && (start != block || end == top)) {
+            // the old head is now inside a free block or the top, where it stays until that space is reused:
+            // clear both CINUSE and the check word, or user data later written over it that happens to
+            // re-create the head word would make the stale offset pass for a live block
+            blocks.setHead(block, head & ~CINUSE);
+            blocks.setWord(block, CHECK_OFFSET, 0);
         }
         if (end == top) {
-            if (start == block && inUse(head)) {
-                blocks.setHead(block, head & ~CINUSE); // now inside the top
-            }
             blocks.setHeader(TOP_OFFSET, start);
         } else {
             writeFree(start, total);

@@ -41,7 +41,14 @@ final class FreeTree {
     }
 
     private long height(long node) {
-        return node == 0 ? 0 : blocks.word(node, HEIGHT_OFFSET);
+        if (node == 0) {
+            return 0;
+        }
+        long height = blocks.word(node, HEIGHT_OFFSET);
+        if (height < 1 || height > MAX_DEPTH + 1) {
+            throw Blocks.corrupt("tree node height out of range: offset=" + node + " height=" + height);
+        }
+        return height;
     }
 
     private long size(long node) {
@@ -185,7 +192,7 @@ final class FreeTree {
     }
 
     private long rotateRight(long node) {
-        long pivot = left(node);
+        long pivot = requirePivot(left(node), node);
         blocks.setWord(node, LEFT_OFFSET, right(pivot));
         fixHeight(node);
         blocks.setWord(pivot, RIGHT_OFFSET, node);
@@ -194,11 +201,19 @@ final class FreeTree {
     }
 
     private long rotateLeft(long node) {
-        long pivot = right(node);
+        long pivot = requirePivot(right(node), node);
         blocks.setWord(node, RIGHT_OFFSET, left(pivot));
         fixHeight(node);
         blocks.setWord(pivot, LEFT_OFFSET, node);
         fixHeight(pivot);
+        return pivot;
+    }
+
+    /** A rotation needs the child the stored heights promise; a missing one means the heights lie. */
+    private static long requirePivot(long pivot, long node) {
+        if (pivot == 0) {
+            throw Blocks.corrupt("tree heights promise a child that is missing: offset=" + node);
+        }
         return pivot;
     }
 

@@ -6,6 +6,8 @@ import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_SUMMARY_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.smallHeadOffset;
 import static dev.mappedheap.allocator.format.HeaderLayout.smallMapOffset;
 
+import dev.mappedheap.allocator.format.HeaderLayout;
+
 /**
  * Allocator layer: the 512 exact-size free lists for blocks under 8 KiB. List {@code i} holds free blocks of
  * exactly {@code 16 * i} bytes, doubly linked through their first two words, newest first (the newest is the
@@ -17,6 +19,9 @@ import static dev.mappedheap.allocator.format.HeaderLayout.smallMapOffset;
  * two trailing-zero counts (dlmalloc's smallmap, TLSF's two levels).
  */
 final class SmallBins {
+    /** Only the low 8 bits of the summary name bitmap words; a file that sets others is ignored there. */
+    private static final long SUMMARY_MASK = (1L << HeaderLayout.SMALL_MAP_WORDS) - 1;
+
     private final Blocks blocks;
 
     SmallBins(Blocks blocks) {
@@ -37,7 +42,7 @@ final class SmallBins {
         if (bits != 0) {
             return (word << 6) + Long.numberOfTrailingZeros(bits);
         }
-        long summary = blocks.header(SMALL_SUMMARY_OFFSET) & (-2L << word);
+        long summary = blocks.header(SMALL_SUMMARY_OFFSET) & SUMMARY_MASK & (-2L << word);
         if (summary == 0) {
             return -1;
         }
@@ -51,7 +56,7 @@ final class SmallBins {
 
     /** @return the index of the largest non-empty list, or -1 when all are empty */
     int largest() {
-        long summary = blocks.header(SMALL_SUMMARY_OFFSET);
+        long summary = blocks.header(SMALL_SUMMARY_OFFSET) & SUMMARY_MASK;
         if (summary == 0) {
             return -1;
         }

@@ -11,11 +11,12 @@ package dev.mappedheap.allocator.format;
  *      12     4  headerLength       at create: {@link #HEADER_LENGTH}
  *      16     8  heapStart          at create: offset of the first block's header
  *      24     8  journalOffset      at create: offset of the journal's first entry
- *      32     4  journalCapacity    at create: number of 24-byte journal entries
+ *      32     4  journalCapacity    at create: number of 24-byte journal entries (64..4096)
  *      36     4  flags              at create: 0 (reserved)
  *      40     8  salt               at create: random; mixed into every block's check word
  *      48     8  growthIncrement    at create: bytes the file grows by when nothing fits
- *      56     8  maxSize            at create: largest file size, Long.MAX_VALUE for none
+ *      56     8  maxSize            at create: largest file size, a multiple of 4096; 0x7FFFFFFFFFFFF000
+ *                                   for none
  *      64     8  headerChecksum     at create: FNV-1a 64 of bytes 0..63
  *      72    56  (reserved, zero)
  *     128     8  journalSeq         the commit word: sequence number of the operation in progress

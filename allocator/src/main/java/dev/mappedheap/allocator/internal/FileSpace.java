@@ -14,17 +14,14 @@ import net.openhft.posix.PosixAPI;
  *
  * <p>Writing to a mapped page that the file system cannot back raises SIGBUS, which the JVM cannot turn into
  * an exception reliably (../shared/RELIABILITY.md). So the file is extended with {@code fallocate(2)}, which
- * either reserves every block or fails with ENOSPC/EFBIG before anything is mapped. Where the file system
- * does not support fallocate, zeros are written through the channel instead, which reserves the blocks too.
+ * either reserves every block or fails before anything is mapped. Where it fails or is unsupported, zeros are
+ * written through the channel instead, which reserves the blocks too or fails with the real reason.
  *
  * <p>fallocate runs on the channel's own file descriptor. Opening the file a second time would be fatal to
  * locking: closing any descriptor of a file drops every POSIX lock the process holds on it
  * (../shared/RELIABILITY.md). For the same reason the zero-writing fallback also goes through the channel.
  */
 public final class FileSpace {
-    private static final int ENOSPC = 28;
-    private static final int EFBIG = 27;
-    private static final int EOPNOTSUPP = 95;
     private static final int ZERO_CHUNK = 1 << 20;
 
     private FileSpace() {}
@@ -49,55 +46,58 @@ public final class FileSpace {
         if (newLength <= oldLength) {
             return Method.NONE;
         }
-        int errno = fallocate(channel, oldLength, newLength - oldLength);
-        if (errno == 0) {
+        if (fallocate(channel, oldLength, newLength - oldLength)) {
             return Method.FALLOCATE;
         }
-        if (errno == ENOSPC || errno == EFBIG) {
-            throw new HeapFullException("no disk space for the heap to grow: file=" + file + " from=" + oldLength
-                    + " to=" + newLength + " errno=" + errno + " (" + strerror(errno) + ")");
-        }
-        zeroFill(file, channel, oldLength, newLength, errno);
+        // The posix module's fallocate tries three calls in turn and its errno is then unreliable; writing
+        // zeros either reserves the space or fails with the real reason (ENOSPC, EFBIG) as an IOException.
+        zeroFill(file, channel, oldLength, newLength);
         return Method.ZEROS;
     }
 
-    /** @return 0 on success, else the errno; -1 when fallocate cannot be called at all */
-    private static int fallocate(FileChannel channel, long offset, long length) {
-        final PosixAPI posix;
-        final int fd;
+    /** @return true when fallocate reserved the range; false when it failed or cannot be called here */
+    private static boolean fallocate(FileChannel channel, long offset, long length) {
         try {
-            posix = PosixAPI.posix();
+            PosixAPI posix = PosixAPI.posix();
             FileDescriptor descriptor = Jvm.getValue(channel, "fd");
-            fd = Jvm.getValue(descriptor, "fd");
+            int fd = Jvm.getValue(descriptor, "fd");
+            return posix.fallocate(fd, 0, offset, length) == 0;
         } catch (RuntimeException | LinkageError e) {
-            return -1;
-        }
-        int rc = posix.fallocate(fd, 0, offset, length);
-        return rc == 0 ? 0 : Math.max(posix.lastError(), 1);
-    }
-
-    private static String strerror(int errno) {
-        try {
-            return PosixAPI.posix().strerror(errno);
-        } catch (RuntimeException | LinkageError e) {
-            return "errno " + errno;
+            return false;
         }
     }
 
-    private static void zeroFill(Path file, FileChannel channel, long from, long to, int fallocateErrno) {
+    private static void zeroFill(Path file, FileChannel channel, long from, long to) {
         ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
+        long sizeBefore = -1;
         try {
-            long position = Math.max(from, channel.size());
+            sizeBefore = channel.size();
+            long position = Math.max(from, sizeBefore);
             while (position < to) {
                 zeros.clear().limit((int) Math.min(ZERO_CHUNK, to - position));
                 position += channel.write(zeros, position);
             }
         } catch (IOException e) {
-            String why = fallocateErrno == EOPNOTSUPP ? "fallocate unsupported" : "fallocate errno=" + fallocateErrno;
-            throw new HeapFullException(
-                    "cannot reserve space for the heap to grow: file=" + file + " from=" + from + " to=" + to + " ("
-                            + why + ", then writing zeros failed)",
-                    e);
+            giveBack(channel, sizeBefore, e);
+            throw new HeapFullException("no space for the heap to grow: file=" + file + " from=" + from + " to=" + to
+                    + " (fallocate failed, then writing zeros failed: " + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Truncates what a failed reservation added. Those bytes were never part of the heap, so no process maps
+     * or touches them; leaving them would only hold on to the last free space of a full disk.
+     */
+    private static void giveBack(FileChannel channel, long sizeBefore, IOException failure) {
+        if (sizeBefore < 0) {
+            return;
+        }
+        try {
+            if (channel.size() > sizeBefore) {
+                channel.truncate(sizeBefore);
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 }

@@ -106,8 +106,8 @@ public final class HeapMemory implements AutoCloseable {
 
     private long address(long offset, long length) {
         Region r = region;
-        // one compare catches a negative offset, a negative length and a range running past the limit
-        if ((offset | length | (r.limit - length - offset)) < 0) {
+        // limit - length cannot overflow (both are >= 0 once checked); offset + length could
+        if (offset < 0 || length < 0 || offset > r.limit - length) {
             throw outOfBounds(offset, length, r.limit);
         }
         return r.address + offset;
@@ -120,7 +120,7 @@ public final class HeapMemory implements AutoCloseable {
 
     /** @return true when {@code [offset, offset + length)} lies inside the accessible bytes */
     public boolean inside(long offset, long length) {
-        return (offset | length | (region.limit - length - offset)) >= 0;
+        return offset >= 0 && length >= 0 && offset <= region.limit - length;
     }
 
     public long readLong(long offset) {
@@ -148,8 +148,9 @@ public final class HeapMemory implements AutoCloseable {
      */
     public void prefetch(long offset) {
         Region r = region;
-        if ((offset | (r.limit - 8 - offset)) >= 0) {
-            MEMORY.readVolatileLong(r.address + offset);
+        long aligned = offset & ~7L; // a volatile read must be aligned (it faults on some CPUs otherwise)
+        if (aligned >= 0 && aligned <= r.limit - 8) {
+            MEMORY.readVolatileLong(r.address + aligned);
         }
     }
 
@@ -159,7 +160,7 @@ public final class HeapMemory implements AutoCloseable {
      */
     public long peekLong(long offset) {
         Region r = region;
-        return (offset | (r.limit - 8 - offset)) >= 0 ? MEMORY.readLong(r.address + offset) : 0;
+        return offset >= 0 && offset <= r.limit - 8 ? MEMORY.readLong(r.address + offset) : 0;
     }
 
     public int readInt(long offset) {

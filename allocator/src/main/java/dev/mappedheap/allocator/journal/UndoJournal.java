@@ -31,12 +31,15 @@ import java.util.Arrays;
 public final class UndoJournal {
     /** Up to this many entries, finding a logged word scans them; past it, a hash table is built. */
     private static final int SCAN_LIMIT = 24;
-    private static final int TABLE_SIZE = 8192; // a power of two, well above the journal's capacity
+    private static final int TABLE_SIZE = 8192; // a power of two, twice the largest journal
     private static final int TABLE_MASK = TABLE_SIZE - 1;
+    /** The largest journal this class accepts: its dedupe table must stay at most half full. */
+    public static final int MAX_CAPACITY = TABLE_SIZE / 2;
 
     private final HeapMemory memory;
     private final long journalOffset;
     private final int capacity;
+    private final long heapStart;
     private final long[] recentAddresses = new long[SCAN_LIMIT];
     private final long[] loggedAddresses = new long[TABLE_SIZE];
     private final int[] loggedStamps = new int[TABLE_SIZE];
@@ -64,10 +67,14 @@ public final class UndoJournal {
      * @param journalOffset where entry 0 starts (validated by the caller)
      * @param capacity entries in the journal (validated by the caller)
      */
-    public UndoJournal(HeapMemory memory, long journalOffset, int capacity) {
+    public UndoJournal(HeapMemory memory, long journalOffset, int capacity, long heapStart) {
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("journal capacity=" + capacity + " above " + MAX_CAPACITY);
+        }
         this.memory = memory;
         this.journalOffset = journalOffset;
         this.capacity = capacity;
+        this.heapStart = heapStart;
         this.seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET);
     }
 
@@ -172,6 +179,12 @@ public final class UndoJournal {
     }
 
     private void append(long offset, long old) {
+        if (!journalable(offset)) {
+            // only reachable through a corrupt link; refusing keeps the immutable header and the journal intact
+            rollback();
+            throw new HeapCorruptedException("refusing a metadata write outside the heap's metadata: address="
+                    + offset);
+        }
         if (count == capacity) {
             // cannot happen within the documented limits; undo what was done rather than lose atomicity
             rollback();
@@ -184,9 +197,22 @@ public final class UndoJournal {
         count++;
     }
 
+    /**
+     * @return true for the words an entry may restore: 8-aligned, in the header's mutable part (after the
+     *     commit word) or in the heap. Recovery accepts exactly these.
+     */
+    private boolean journalable(long address) {
+        boolean inHeader = address >= HeaderLayout.JOURNAL_SEQ_OFFSET + 8 && address < HeaderLayout.HEADER_LENGTH;
+        return (address & 7) == 0 && (inHeader || address >= heapStart);
+    }
+
     /** Makes the operation's writes permanent with one 8-byte store. */
     public void commit() {
         if (count > 0) {
+            CrashHook hook = crashHook;
+            if (hook != null) {
+                hook.beforeWrite(writes); // the commit store is a crash point too: after every write, before it
+            }
             seq++;
             memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
         }
@@ -195,11 +221,13 @@ public final class UndoJournal {
 
     /** Undoes the operation's writes, newest first, then retires its entries as a commit would. */
     public void rollback() {
-        restore(count);
-        count = 0;
-        seq++;
-        memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
-        active = false;
+        if (count > 0) {
+            restore(count);
+            count = 0;
+            seq++;
+            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+        }
+        active = false; // an operation refused before its first write leaves the file untouched
     }
 
     private void restore(int entries) {
@@ -228,9 +256,7 @@ public final class UndoJournal {
                 break;
             }
             long address = memory.readLong(entry + ADDRESS_OFFSET);
-            boolean inHeader = address >= HeaderLayout.JOURNAL_SEQ_OFFSET + 8 && address < HeaderLayout.HEADER_LENGTH;
-            boolean afterJournal = address >= journalOffset + (long) ENTRY_LENGTH * capacity;
-            if ((address & 7) != 0 || !(inHeader || afterJournal) || address > metadataEnd - 8) {
+            if (!journalable(address) || address > metadataEnd - 8) {
                 throw new HeapCorruptedException("journal entry points outside the heap: entry=" + live + " address="
                         + address + " seq=" + seq + " limit=" + metadataEnd);
             }

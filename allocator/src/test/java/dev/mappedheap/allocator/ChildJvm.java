@@ -1,0 +1,45 @@
+package dev.mappedheap.allocator;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a class of the test class path in a child JVM with this JVM's module flags, bounded in time. */
+final class ChildJvm {
+    /** What the child did. */
+    record Result(int exitCode, String output) {}
+
+    private ChildJvm() {}
+
+    /** @return the command that starts {@code mainClass} with {@code args} in a new JVM */
+    static List<String> command(Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access")
+                    || arg.startsWith("--sun-misc-unsafe-memory-access")) {
+                command.add(arg);
+            }
+        }
+        command.add("-cp");
+        // Surefire runs tests from a manifest-only jar; it names the real class path in this property
+        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Runs {@code command}, waiting at most 60 seconds. */
+    static Result run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child JVM did not finish within 60 s: " + command);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(process.exitValue(), output);
+    }
+}
