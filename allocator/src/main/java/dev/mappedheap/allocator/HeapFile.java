@@ -32,7 +32,14 @@ final class HeapFile {
 
     private HeapFile() {}
 
-    /** Creates the file (owner read-write only), reserves its space, maps it and writes a fresh header. */
+    /**
+     * Creates the file (owner read-write only), reserves its space, maps it and writes a fresh header.
+     *
+     * <p>The heap is built under a temporary name beside the file and appears under its own name only when
+     * complete, through a hard link that fails if the name exists. So a crash during creation never leaves
+     * a half-made heap that no open could use (at worst a {@code .NAME.creating-*} file to delete), and a
+     * process racing to open the name never sees an unfinished one.
+     */
     static Opened create(Path file, HeapOptions options) {
         long journalOffset = JournalLayout.DEFAULT_JOURNAL_OFFSET;
         int journalCapacity = JournalLayout.DEFAULT_CAPACITY;
@@ -43,20 +50,26 @@ final class HeapFile {
             throw new IllegalArgumentException("initialSize=" + options.initialSize() + " does not fit maxSize="
                     + options.maxSize() + " (the header and journal take " + heapStart + " bytes)");
         }
-        createEmpty(file);
+        if (Files.exists(file)) {
+            throw alreadyExists(file, new FileAlreadyExistsException(file.toString()));
+        }
+        Path temp = file.resolveSibling("." + file.getFileName() + ".creating-"
+                + Long.toHexString(new SecureRandom().nextLong() >>> 1));
+        createEmpty(temp);
         SingleOpener opener = null;
         FileChannel channel = null;
         HeapMemory memory = null;
         try {
-            opener = SingleOpener.claim(file);
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            opener.lockAcrossProcesses(file, channel);
-            FileSpace.reserve(file, channel, 0, capacity);
-            memory = new HeapMemory(channel, capacity, maxSize);
+            opener = SingleOpener.claim(temp);
+            channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            opener.lockAcrossProcesses(temp, channel);
+            FileSpace.reserve(temp, channel, 0, capacity);
+            memory = new HeapMemory(channel, capacity, maxSize, heapStart);
             Header header = new Header(heapStart, journalOffset, journalCapacity, new SecureRandom().nextLong(),
                     options.growthIncrement(), maxSize, capacity);
             writeHeader(memory, header);
             memory.sync();
+            publish(temp, file);
             return new Opened(memory, header, opener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(memory, channel, e);
@@ -64,12 +77,35 @@ final class HeapFile {
                 opener.release();
             }
             try {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(temp);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            if (e instanceof FileAlreadyExistsException exists) {
+                throw alreadyExists(file, exists);
+            }
             throw e instanceof HeapException he ? he : new HeapException("cannot create heap: file=" + file, e);
         }
+    }
+
+    /** Gives the finished heap its name, failing if the name exists, then drops the temporary name. */
+    private static void publish(Path temp, Path file) throws IOException {
+        try {
+            Files.createLink(file, temp);
+        } catch (UnsupportedOperationException noHardLinks) {
+            // a file system without hard links: a move, which does not replace an existing file
+            Files.move(temp, file);
+            return;
+        }
+        try {
+            Files.delete(temp);
+        } catch (IOException leftOver) {
+            // the heap exists under its name; a second name for the same file does no harm
+        }
+    }
+
+    private static HeapException alreadyExists(Path file, FileAlreadyExistsException cause) {
+        return new HeapException("cannot create heap: the file already exists: file=" + file, cause);
     }
 
     private static void createEmpty(Path file) {
@@ -80,7 +116,7 @@ final class HeapFile {
                 Files.createFile(file);
             }
         } catch (FileAlreadyExistsException e) {
-            throw new HeapException("cannot create heap: the file already exists: file=" + file, e);
+            throw alreadyExists(file, e);
         } catch (IOException e) {
             throw new HeapException("cannot create heap: file=" + file, e);
         }
@@ -123,7 +159,7 @@ final class HeapFile {
             // a copy made sparse (cp --sparse, rsync -S) has holes where a full disk would fault on first
             // write; reserving the whole capacity again costs nothing where the blocks already exist
             FileSpace.reserve(file, channel, 0, header.capacity());
-            HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize());
+            HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize(), header.heapStart());
             return new Opened(memory, header, opener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(null, channel, e);

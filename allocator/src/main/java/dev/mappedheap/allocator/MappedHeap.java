@@ -74,7 +74,9 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
-     * Creates a new heap file.
+     * Creates a new heap file. The heap is built under a temporary name beside {@code file} and appears
+     * under its own name only when complete, so no process ever opens a half-made heap and a crash during
+     * creation leaves no file under the name.
      *
      * @param file where to create it; must not exist. Created readable and writable by its owner only.
      * @param options initial size, growth increment and maximum size
@@ -320,25 +322,12 @@ public final class MappedHeap implements AutoCloseable {
     // ---------------------------------------------------------------- raw access
 
     /**
-     * Keeps raw access out of the header and journal: offset 0 means "none" all over the API, and a write
-     * through a forgotten 0 would otherwise destroy the file's header. The upper bound is checked by the
-     * mapping.
-     */
-    private long userOffset(long offset) {
-        if (offset < heapStart) {
-            throw new InvalidOffsetException("raw access below the first block (header and journal): offset="
-                    + offset + " heapStart=" + heapStart);
-        }
-        return offset;
-    }
-
-    /**
      * Reads 8 bytes at {@code offset}.
      *
      * @throws InvalidOffsetException below the first block (the header and journal) or past the file
      */
     public long readLong(long offset) {
-        return memory.readLong(userOffset(offset));
+        return memory.userReadLong(offset);
     }
 
     /**
@@ -347,7 +336,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException below the first block (the header and journal) or past the file
      */
     public void writeLong(long offset, long value) {
-        memory.writeLong(userOffset(offset), value);
+        memory.userWriteLong(offset, value);
     }
 
     /**
@@ -356,7 +345,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException below the first block (the header and journal) or past the file
      */
     public int readInt(long offset) {
-        return memory.readInt(userOffset(offset));
+        return memory.userReadInt(offset);
     }
 
     /**
@@ -365,7 +354,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException below the first block (the header and journal) or past the file
      */
     public void writeInt(long offset, int value) {
-        memory.writeInt(userOffset(offset), value);
+        memory.userWriteInt(offset, value);
     }
 
     /**
@@ -374,7 +363,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException below the first block (the header and journal) or past the file
      */
     public byte readByte(long offset) {
-        return memory.readByte(userOffset(offset));
+        return memory.userReadByte(offset);
     }
 
     /**
@@ -383,7 +372,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException below the first block (the header and journal) or past the file
      */
     public void writeByte(long offset, byte value) {
-        memory.writeByte(userOffset(offset), value);
+        memory.userWriteByte(offset, value);
     }
 
     /**
@@ -393,7 +382,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException if the range is below the first block or past the file
      */
     public void write(long offset, byte[] src, int from, int len) {
-        memory.write(userOffset(offset), src, from, len);
+        memory.userWrite(offset, src, from, len);
     }
 
     /**
@@ -403,7 +392,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException if the range is below the first block or past the file
      */
     public void read(long offset, byte[] dst, int from, int len) {
-        memory.read(userOffset(offset), dst, from, len);
+        memory.userRead(offset, dst, from, len);
     }
 
     // ---------------------------------------------------------------- whole-heap operations

@@ -83,4 +83,25 @@ class HardeningTest {
             assertThat(Files.readAllBytes(file)).as("not even the commit word may change").isEqualTo(before);
         }
     }
+
+    @Test
+    void createPublishesTheHeapUnderItsNameAndLeavesNoTemporaryName() throws IOException {
+        Path file = dir.resolve("h.heap");
+        try (MappedHeap heap = newHeap()) {
+            heap.setRoot(heap.allocate(10));
+        }
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("h.heap");
+        }
+        Files.writeString(dir.resolve("other"), "not a heap");
+        assertThatThrownBy(() -> MappedHeap.create(dir.resolve("other"), HeapOptions.defaults()))
+                .isInstanceOf(HeapException.class).hasCauseInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("h.heap", "other");
+        }
+        assertThat(Files.readString(dir.resolve("other"))).isEqualTo("not a heap");
+        try (MappedHeap heap = MappedHeap.open(file)) {
+            assertThat(heap.root()).isNotZero();
+        }
+    }
 }

@@ -45,6 +45,7 @@ public final class HeapMemory implements AutoCloseable {
 
     private final FileChannel channel;
     private final long maxWindow;
+    private final long userFloor;
     private final List<Region> retired = new ArrayList<>();
     private Region region;
     private boolean closed;
@@ -55,9 +56,11 @@ public final class HeapMemory implements AutoCloseable {
      * @param channel a read-write channel; owned by this object from now on and closed with it
      * @param limit bytes of the file that exist and may be accessed
      * @param maxSize the heap's largest possible size, which caps how much address space is reserved
+     * @param userFloor the lowest offset the {@code user*} accessors may touch: the first block
      */
-    public HeapMemory(FileChannel channel, long limit, long maxSize) {
+    public HeapMemory(FileChannel channel, long limit, long maxSize, long userFloor) {
         this.channel = channel;
+        this.userFloor = userFloor;
         this.maxWindow = pageAlign(Math.max(maxSize, limit));
         this.region = map(windowFor(limit), limit);
     }
@@ -105,23 +108,73 @@ public final class HeapMemory implements AutoCloseable {
     }
 
     private long address(long offset, long length) {
+        return address(0, offset, length);
+    }
+
+    /**
+     * @return the address of {@code [offset, offset + length)} after checking {@code floor <= offset} and
+     *     {@code offset + length <= limit}. One {@link Objects#checkIndex} does both (the subtraction wraps a
+     *     negative or huge offset to an index that fails it): the JIT knows that intrinsic as a range check
+     *     and can hoist it out of a loop, so checked access in a loop runs as fast as unchecked access.
+     */
+    private long address(long floor, long offset, long length) {
         Region r = region;
-        // limit - length cannot overflow (both are >= 0 once checked); offset + length could
-        if (offset < 0 || length < 0 || offset > r.limit - length) {
-            throw outOfBounds(offset, length, r.limit);
+        try {
+            Objects.checkIndex(offset - floor, r.limit - floor - length + 1);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(floor, offset, length, r.limit);
         }
         return r.address + offset;
     }
 
-    private static InvalidOffsetException outOfBounds(long offset, long length, long limit) {
+    private static InvalidOffsetException outOfBounds(long floor, long offset, long length, long limit) {
+        if (offset >= 0 && offset < floor && limit > 0) {
+            return new InvalidOffsetException("raw access below the first block (header and journal): offset="
+                    + offset + " heapStart=" + floor);
+        }
         return new InvalidOffsetException("access outside the heap: offset=" + offset + " length=" + length
                 + " capacity=" + limit + (limit == 0 ? " (the heap is closed)" : ""));
     }
 
-    /** @return true when {@code [offset, offset + length)} lies inside the accessible bytes */
-    public boolean inside(long offset, long length) {
-        return offset >= 0 && length >= 0 && offset <= region.limit - length;
+    // ---- what MappedHeap's raw accessors use: never below userFloor (the header and journal)
+
+    public long userReadLong(long offset) {
+        return MEMORY.readLong(address(userFloor, offset, 8));
     }
+
+    public void userWriteLong(long offset, long value) {
+        MEMORY.writeLong(address(userFloor, offset, 8), value);
+    }
+
+    public int userReadInt(long offset) {
+        return MEMORY.readInt(address(userFloor, offset, 4));
+    }
+
+    public void userWriteInt(long offset, int value) {
+        MEMORY.writeInt(address(userFloor, offset, 4), value);
+    }
+
+    public byte userReadByte(long offset) {
+        return MEMORY.readByte(address(userFloor, offset, 1));
+    }
+
+    public void userWriteByte(long offset, byte value) {
+        MEMORY.writeByte(address(userFloor, offset, 1), value);
+    }
+
+    /** Copies {@code len} bytes of {@code src} from index {@code from} to the heap at {@code offset}. */
+    public void userWrite(long offset, byte[] src, int from, int len) {
+        Objects.checkFromIndexSize(from, len, src.length);
+        MEMORY.writeBytes(address(userFloor, offset, len), src, from, len);
+    }
+
+    /** Copies {@code len} bytes of the heap at {@code offset} into {@code dst} from index {@code from}. */
+    public void userRead(long offset, byte[] dst, int from, int len) {
+        Objects.checkFromIndexSize(from, len, dst.length);
+        MEMORY.readBytes(address(userFloor, offset, len), dst, from, len);
+    }
+
+    // ---- the allocator's accessors: anywhere in the file, header and journal included
 
     public long readLong(long offset) {
         return MEMORY.readLong(address(offset, 8));
@@ -163,32 +216,8 @@ public final class HeapMemory implements AutoCloseable {
         return offset >= 0 && offset <= r.limit - 8 ? MEMORY.readLong(r.address + offset) : 0;
     }
 
-    public int readInt(long offset) {
-        return MEMORY.readInt(address(offset, 4));
-    }
-
     public void writeInt(long offset, int value) {
         MEMORY.writeInt(address(offset, 4), value);
-    }
-
-    public byte readByte(long offset) {
-        return MEMORY.readByte(address(offset, 1));
-    }
-
-    public void writeByte(long offset, byte value) {
-        MEMORY.writeByte(address(offset, 1), value);
-    }
-
-    /** Copies {@code len} bytes of {@code src} from index {@code from} to the heap at {@code offset}. */
-    public void write(long offset, byte[] src, int from, int len) {
-        Objects.checkFromIndexSize(from, len, src.length);
-        MEMORY.writeBytes(address(offset, len), src, from, len);
-    }
-
-    /** Copies {@code len} bytes of the heap at {@code offset} into {@code dst} from index {@code from}. */
-    public void read(long offset, byte[] dst, int from, int len) {
-        Objects.checkFromIndexSize(from, len, dst.length);
-        MEMORY.readBytes(address(offset, len), dst, from, len);
     }
 
     /** Copies {@code len} bytes inside the heap; the ranges must not overlap. */
@@ -196,11 +225,6 @@ public final class HeapMemory implements AutoCloseable {
         long src = address(fromOffset, len);
         long dst = address(toOffset, len);
         MEMORY.copyMemory(src, dst, len);
-    }
-
-    /** Fills {@code len} bytes at {@code offset} with zero. */
-    public void zero(long offset, long len) {
-        MEMORY.setMemory(address(offset, len), len, (byte) 0);
     }
 
     /** @return the channel of the mapped file, for growing it */
