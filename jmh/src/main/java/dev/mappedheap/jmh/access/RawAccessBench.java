@@ -1,6 +1,7 @@
 // Benchmark layer: the cost of MappedHeap's bounds-checked raw access against Chronicle's unchecked access.
 package dev.mappedheap.jmh.access;
 
+import dev.mappedheap.jmh.ForkedWithHeapFlags;
 import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.MappedHeap;
 import java.io.File;
@@ -14,7 +15,6 @@ import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -37,21 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "--enable-native-access=ALL-UNNAMED"
-        })
-public class RawAccessBench {
+public class RawAccessBench extends ForkedWithHeapFlags {
     private static final int WORDS = 1024;
     private static final int BLOCK = WORDS * 8;
     private static final int BLOCKS = 1024;

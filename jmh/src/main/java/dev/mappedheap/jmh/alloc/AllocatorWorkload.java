@@ -1,10 +1,10 @@
 // Benchmark layer: the JMH settings and the per-trial life cycle shared by the allocator workloads W1-W3.
 package dev.mappedheap.jmh.alloc;
 
+import dev.mappedheap.jmh.ForkedWithHeapFlags;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -29,31 +29,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@link AllocatorUnderTest} class is ever loaded, so the allocator calls in the measured loops are
  * monomorphic. With {@code -f 0} that no longer holds and the trial prints a warning.
  *
- * <p>The forks get the JVM flags Chronicle Bytes needs (the parent POM's {@code heap.jvm.flags}) through
- * {@link Fork#jvmArgsAppend}: the Add-Opens manifest entries of {@code benchmarks.jar} apply only to the JVM
- * started with {@code java -jar}, not to the JVMs JMH forks. On JDK 23+ run-alloc-bench.sh adds
- * {@code --sun-misc-unsafe-memory-access=allow} with JMH's {@code -jvmArgs}, which leaves this list in place.
+ * <p>The forks get the JVM flags Chronicle Bytes needs from {@link ForkedWithHeapFlags}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "--enable-native-access=ALL-UNNAMED"
-        })
-public abstract class AllocatorWorkload {
+public abstract class AllocatorWorkload extends ForkedWithHeapFlags {
     /** Makes the allocators of this trial. */
     private AllocatorFactory factory;
 

@@ -1,0 +1,26 @@
+// Benchmark layer: the forked JVM's flags, shared by every benchmark class.
+package dev.mappedheap.jmh;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/**
+ * Base of every benchmark class: one fork, with the JVM flags Chronicle Bytes needs (the parent POM's
+ * {@code heap.jvm.flags}). {@link Fork} is inherited, so subclasses get it; the Add-Opens manifest entries of
+ * {@code benchmarks.jar} only reach the JVM started with {@code java -jar}, not the JVMs JMH forks. On JDK 23+
+ * {@code jmh/run-alloc-bench.sh} adds {@code --sun-misc-unsafe-memory-access=allow} with JMH's {@code -jvmArgs}.
+ */
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--enable-native-access=ALL-UNNAMED"
+        })
+public abstract class ForkedWithHeapFlags {}
