@@ -395,6 +395,20 @@ public final class MappedHeap implements AutoCloseable {
         memory.userRead(offset, dst, from, len);
     }
 
+    /**
+     * Copies {@code length} bytes inside the heap, from {@code fromOffset} to {@code toOffset}. The ranges may
+     * overlap (like memmove). Not journaled, like every raw write.
+     *
+     * @throws IllegalArgumentException if {@code length} is negative
+     * @throws InvalidOffsetException if either range is below the first block or past the file
+     */
+    public void copy(long fromOffset, long toOffset, long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length: length=" + length);
+        }
+        memory.userCopy(fromOffset, toOffset, length);
+    }
+
     // ---------------------------------------------------------------- whole-heap operations
 
     /** @return usage figures, consistent with each other */

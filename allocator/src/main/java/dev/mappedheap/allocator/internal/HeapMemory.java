@@ -29,6 +29,8 @@ import net.openhft.posix.PosixAPI;
 public final class HeapMemory implements AutoCloseable {
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
     private static final long MIN_WINDOW = 256L << 20;
+    /** Below Chronicle's 1 MiB threshold, so each chunk is a single memmove-safe Unsafe copy. */
+    private static final long COPY_CHUNK = 512L << 10;
 
     /** One mapping and the bytes of it that are backed by the file. */
     private static final class Region {
@@ -172,6 +174,26 @@ public final class HeapMemory implements AutoCloseable {
     public void userRead(long offset, byte[] dst, int from, int len) {
         Objects.checkFromIndexSize(from, len, dst.length);
         MEMORY.readBytes(address(userFloor, offset, len), dst, from, len);
+    }
+
+    /**
+     * Copies {@code len} bytes from {@code from} to {@code to}, both at or above userFloor; the ranges may
+     * overlap (memmove). Chronicle's copy goes forward in 1 MiB chunks above that size, so an overlapping
+     * copy to a higher address is done here in chunks from the end; each chunk is one memmove-safe copy.
+     */
+    public void userCopy(long from, long to, long len) {
+        long src = address(userFloor, from, len);
+        long dst = address(userFloor, to, len);
+        if (dst > src && dst - src < len) {
+            long remaining = len;
+            while (remaining > 0) {
+                long chunk = Math.min(remaining, COPY_CHUNK);
+                remaining -= chunk;
+                MEMORY.copyMemory(src + remaining, dst + remaining, chunk);
+            }
+        } else {
+            MEMORY.copyMemory(src, dst, len);
+        }
     }
 
     // ---- the allocator's accessors: anywhere in the file, header and journal included

@@ -24,9 +24,8 @@ import java.util.stream.Stream;
  * peers (Boost, PMDK) instead create their files at full size up front (sparse, 256 MiB / 512 MiB / 2 GiB), so
  * they never grow: compare with that in mind.
  *
- * <p>{@link #copy} uses {@link MappedHeap#readLong}/{@link MappedHeap#writeLong} word by word, since the
- * heap's API has no bulk copy; it copies {@code bytes} rounded up to 8, which relies on blocks having 8-byte
- * granularity. Not thread-safe here (one benchmark thread per instance).
+ * <p>{@link #copy} is {@link MappedHeap#copy} (a bounds-checked memmove), as the Unsafe peer's is
+ * {@code Unsafe.copyMemory}. Not thread-safe here (one benchmark thread per instance).
  */
 public final class MappedHeapAllocator implements AllocatorUnderTest {
     /** 64 MiB initial size, 64 MiB growth increment, unbounded. */
@@ -73,9 +72,7 @@ public final class MappedHeapAllocator implements AllocatorUnderTest {
 
     @Override
     public void copy(long from, long to, long bytes) {
-        for (long i = 0; i < bytes; i += 8) {
-            heap.writeLong(to + i, heap.readLong(from + i));
-        }
+        heap.copy(from, to, bytes);
     }
 
     @Override
