@@ -59,7 +59,7 @@ public final class MappedHeap implements AutoCloseable {
     private volatile boolean closed;
     private volatile String unusableReason;
 
-    private MappedHeap(Path file, HeapFile.Opened opened) {
+    private MappedHeap(Path file, HeapFile.Opened opened, UndoJournal.CrashHook recoveryHook) {
         HeapFile.Header header = opened.header();
         this.file = file;
         this.memory = opened.memory();
@@ -69,7 +69,9 @@ public final class MappedHeap implements AutoCloseable {
         this.growthIncrement = header.growthIncrement();
         this.maxSize = header.maxSize();
         this.journal = new UndoJournal(memory, header.journalOffset(), header.journalCapacity(), heapStart);
+        journal.crashHook(recoveryHook);
         this.recoveredWrites = journal.recover(memory.limit());
+        journal.crashHook(null);
         this.allocator = new Allocator(memory, journal, heapStart, salt, this::grow);
     }
 
@@ -86,7 +88,7 @@ public final class MappedHeap implements AutoCloseable {
      * @throws IllegalArgumentException if the initial size does not fit the maximum size
      */
     public static MappedHeap create(Path file, HeapOptions options) {
-        return construct(file, HeapFile.create(file, options));
+        return construct(file, HeapFile.create(file, options), null);
     }
 
     /**
@@ -99,16 +101,16 @@ public final class MappedHeap implements AutoCloseable {
      * @throws HeapException if the file cannot be opened
      */
     public static MappedHeap open(Path file) {
-        return construct(file, HeapFile.open(file));
+        return construct(file, HeapFile.open(file), null);
     }
 
     /** Recovers, validates and wraps a mapped file; unmaps it and releases it if any of that fails. */
-    private static MappedHeap construct(Path file, HeapFile.Opened opened) {
+    private static MappedHeap construct(Path file, HeapFile.Opened opened, UndoJournal.CrashHook recoveryHook) {
         try {
-            MappedHeap heap = new MappedHeap(file, opened);
+            MappedHeap heap = new MappedHeap(file, opened, recoveryHook);
             HeapFile.validateMutable(opened.memory(), file, opened.header());
             return heap;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             try {
                 opened.memory().close();
             } catch (RuntimeException suppressed) {
@@ -480,6 +482,11 @@ public final class MappedHeap implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** For tests in this package: {@link #open} with a hook that can stop recovery midway, as a crash would. */
+    static MappedHeap openWithRecoveryHook(Path file, UndoJournal.CrashHook recoveryHook) {
+        return construct(file, HeapFile.open(file), recoveryHook);
     }
 
     /** For tests in this package: the journal, to install a crash hook. */

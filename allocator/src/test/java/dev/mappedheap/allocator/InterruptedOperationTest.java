@@ -162,6 +162,71 @@ class InterruptedOperationTest {
         System.out.println("crash points (each journaled write, and the commit): " + name + ": " + crashPoints);
     }
 
+    /**
+     * A crash during recovery itself (SQLite's compound failure): the operation is crashed after its last
+     * journaled write, just before the commit, so recovery has every entry to undo; recovery is then crashed
+     * before each of its restores in turn, and a second recovery must still give the heap as it was before
+     * the operation.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operations")
+    void aCrashDuringRecoveryIsRecoveredByTheNextOpen(String name,
+            java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op) throws IOException {
+        Scenario scenario = build("r");
+        HeapStats before;
+        long rootBefore;
+        try (MappedHeap heap = MappedHeap.open(scenario.file())) {
+            before = heap.stats();
+            rootBefore = heap.root();
+        }
+        long[] reference = followUp(copy(scenario.file(), "reference"));
+        int writes = countWrites(scenario, op);
+        Path crashed = copy(scenario.file(), "crashed");
+        try (MappedHeap heap = MappedHeap.open(crashed)) {
+            heap.journal().crashHook(write -> {
+                if (write == writes) { // the commit's crash point: every word written, none committed
+                    throw new SimulatedCrash(write);
+                }
+            });
+            assertThat(crashes(() -> op.apply(scenario).applyAsLong(heap))).isTrue();
+        }
+        int restores;
+        try (MappedHeap probe = MappedHeap.open(copy(crashed, "probe"))) {
+            restores = probe.recoveredWrites();
+        }
+        assertThat(restores).as("%s leaves entries to restore", name).isGreaterThan(0);
+        for (int j = 0; j < restores; j++) {
+            Path copy = copy(crashed, "j" + j);
+            int crashAt = j;
+            assertThatThrownBy(() -> MappedHeap.openWithRecoveryHook(copy, restore -> {
+                        if (restore == crashAt) {
+                            throw new SimulatedCrash(restore);
+                        }
+                    }))
+                    .isInstanceOf(SimulatedCrash.class);
+            try (MappedHeap heap = MappedHeap.open(copy)) {
+                CheckReport report = heap.check();
+                assertThat(report.ok()).as("%s, recovery crashed at restore %d: %s", name, j, report).isTrue();
+                assertThat(heap.stats()).as("%s, recovery crashed at restore %d", name, j).isEqualTo(before);
+                assertThat(heap.root()).as("%s, recovery crashed at restore %d", name, j).isEqualTo(rootBefore);
+                verifyContents(heap, scenario.live());
+            }
+            assertThat(followUp(copy)).as("%s, recovery crashed at restore %d", name, j).containsExactly(reference);
+        }
+        System.out.println("recovery crash points: " + name + ": " + restores);
+    }
+
+    /** @return how many journaled writes the operation makes on the scenario (its crash points, commit aside) */
+    private int countWrites(Scenario scenario, java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op)
+            throws IOException {
+        int[] count = {0};
+        try (MappedHeap heap = MappedHeap.open(copy(scenario.file(), "count"))) {
+            heap.journal().crashHook(write -> count[0] = write + 1);
+            op.apply(scenario).applyAsLong(heap);
+        }
+        return count[0] - 1; // the commit's call of the hook is not a write
+    }
+
     /** A fixed sequence of operations whose resulting offsets reveal any difference in the free structures. */
     private static long[] followUp(Path file) {
         try (MappedHeap heap = MappedHeap.open(file)) {

@@ -222,7 +222,7 @@ public final class UndoJournal {
     /** Undoes the operation's writes, newest first, then retires its entries as a commit would. */
     public void rollback() {
         if (count > 0) {
-            restore(count);
+            restore(count, null);
             count = 0;
             seq++;
             memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
@@ -230,8 +230,12 @@ public final class UndoJournal {
         active = false; // an operation refused before its first write leaves the file untouched
     }
 
-    private void restore(int entries) {
+    /** Restores the first {@code entries} entries, newest first; {@code hook} (tests) can stop it midway. */
+    private void restore(int entries, CrashHook hook) {
         for (int i = entries - 1; i >= 0; i--) {
+            if (hook != null) {
+                hook.beforeWrite(entries - 1 - i);
+            }
             long entry = journalOffset + (long) ENTRY_LENGTH * i;
             long address = memory.readLong(entry + ADDRESS_OFFSET);
             long old = memory.readLong(entry + OLD_VALUE_OFFSET);
@@ -263,7 +267,7 @@ public final class UndoJournal {
             live++;
         }
         if (live > 0) {
-            restore(live);
+            restore(live, crashHook); // a test's hook can crash recovery itself; recovering again must work
             seq++;
             memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
         }
