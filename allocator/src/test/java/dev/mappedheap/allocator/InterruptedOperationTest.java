@@ -116,14 +116,7 @@ class InterruptedOperationTest {
     void everyInterruptionPointRollsBack(String name, java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op)
             throws IOException {
         Scenario scenario = build("s");
-        HeapStats before;
-        long rootBefore;
-        try (MappedHeap heap = MappedHeap.open(scenario.file())) {
-            before = heap.stats();
-            rootBefore = heap.root();
-        }
-        // what the heap does after the operation never happened: the reference for the crashed copies
-        long[] reference = followUp(copy(scenario.file(), "reference"));
+        Baseline before = baseline(scenario);
 
         int crashPoints = 0;
         for (int k = 0; ; k++) {
@@ -149,14 +142,8 @@ class InterruptedOperationTest {
             try (MappedHeap heap = MappedHeap.open(copy)) {
                 // the hook runs after the write's journal entry is appended, so there is always one to undo
                 assertThat(heap.recoveredWrites()).as("%s, crash at write %d", name, k).isGreaterThan(0);
-                CheckReport report = heap.check();
-                assertThat(report.ok()).as("%s, crash at write %d: %s", name, k, report).isTrue();
-                assertThat(heap.stats()).as("%s, crash at write %d", name, k).isEqualTo(before);
-                assertThat(heap.root()).isEqualTo(rootBefore);
-                verifyContents(heap, scenario.live());
             }
-            assertThat(followUp(copy)).as("%s, crash at write %d: behaves as if never started", name, k)
-                    .containsExactly(reference);
+            assertAsBefore(copy, before, scenario, name + ", crash at write " + k);
         }
         assertThat(crashPoints).as("%s has journaled writes to interrupt", name).isGreaterThan(0);
         System.out.println("crash points (each journaled write, and the commit): " + name + ": " + crashPoints);
@@ -173,13 +160,7 @@ class InterruptedOperationTest {
     void aCrashDuringRecoveryIsRecoveredByTheNextOpen(String name,
             java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op) throws IOException {
         Scenario scenario = build("r");
-        HeapStats before;
-        long rootBefore;
-        try (MappedHeap heap = MappedHeap.open(scenario.file())) {
-            before = heap.stats();
-            rootBefore = heap.root();
-        }
-        long[] reference = followUp(copy(scenario.file(), "reference"));
+        Baseline before = baseline(scenario);
         int writes = countWrites(scenario, op);
         Path crashed = copy(scenario.file(), "crashed");
         try (MappedHeap heap = MappedHeap.open(crashed)) {
@@ -204,16 +185,33 @@ class InterruptedOperationTest {
                         }
                     }))
                     .isInstanceOf(SimulatedCrash.class);
-            try (MappedHeap heap = MappedHeap.open(copy)) {
-                CheckReport report = heap.check();
-                assertThat(report.ok()).as("%s, recovery crashed at restore %d: %s", name, j, report).isTrue();
-                assertThat(heap.stats()).as("%s, recovery crashed at restore %d", name, j).isEqualTo(before);
-                assertThat(heap.root()).as("%s, recovery crashed at restore %d", name, j).isEqualTo(rootBefore);
-                verifyContents(heap, scenario.live());
-            }
-            assertThat(followUp(copy)).as("%s, recovery crashed at restore %d", name, j).containsExactly(reference);
+            assertAsBefore(copy, before, scenario, name + ", recovery crashed at restore " + j);
         }
         System.out.println("recovery crash points: " + name + ": " + restores);
+    }
+
+    /** The heap before an operation: its figures, its root, and what it does next if left alone. */
+    private record Baseline(HeapStats stats, long root, long[] followUp) {}
+
+    private Baseline baseline(Scenario scenario) throws IOException {
+        try (MappedHeap heap = MappedHeap.open(scenario.file())) {
+            return new Baseline(heap.stats(), heap.root(), followUp(copy(scenario.file(), "reference")));
+        }
+    }
+
+    /**
+     * Opens {@code file} (recovering it) and checks it is the heap of {@code before}: a clean check, the same
+     * figures, root and block contents, and the same allocations for the same follow-up operations.
+     */
+    private static void assertAsBefore(Path file, Baseline before, Scenario scenario, String what) {
+        try (MappedHeap heap = MappedHeap.open(file)) {
+            CheckReport report = heap.check();
+            assertThat(report.ok()).as("%s: %s", what, report).isTrue();
+            assertThat(heap.stats()).as(what).isEqualTo(before.stats());
+            assertThat(heap.root()).as(what).isEqualTo(before.root());
+            verifyContents(heap, scenario.live());
+        }
+        assertThat(followUp(file)).as("%s: behaves as if never started", what).containsExactly(before.followUp());
     }
 
     /** @return how many journaled writes the operation makes on the scenario (its crash points, commit aside) */

@@ -29,11 +29,6 @@ public final class JournalLayout {
 
     private JournalLayout() {}
 
-    /** @return offset of entry {@code index} of a journal starting at {@code journalOffset} */
-    public static long entryOffset(long journalOffset, int index) {
-        return journalOffset + (long) ENTRY_LENGTH * index;
-    }
-
     /** @return the first block's offset for a journal of {@code capacity} entries at {@code journalOffset} */
     public static long heapStartAfter(long journalOffset, int capacity) {
         long end = journalOffset + (long) ENTRY_LENGTH * capacity;

@@ -102,11 +102,6 @@ public final class UndoJournal {
         }
     }
 
-    /** @return true between {@link #begin()} and {@link #commit()} or {@link #rollback()} */
-    public boolean active() {
-        return active;
-    }
-
     /**
      * Stores {@code value} in the metadata word at {@code offset}, logging the old value first if this is
      * the word's first change in the operation.
@@ -272,10 +267,5 @@ public final class UndoJournal {
             memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
         }
         return live;
-    }
-
-    /** @return the sequence number the next operation will run under */
-    public long seq() {
-        return seq;
     }
 }
