@@ -8,7 +8,6 @@ import dev.mappedheap.allocator.format.JournalLayout;
 import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import dev.mappedheap.allocator.journal.UndoJournal;
-import dev.mappedheap.allocator.lock.SingleOpener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,26 +55,20 @@ final class HeapFile {
         Path temp = file.resolveSibling("." + file.getFileName() + ".creating-"
                 + Long.toHexString(new SecureRandom().nextLong() >>> 1));
         createEmpty(temp);
-        SingleOpener opener = null;
         FileChannel channel = null;
         HeapMemory memory = null;
         try {
-            opener = SingleOpener.claim(temp);
             channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            opener.lockAcrossProcesses(temp, channel);
             FileSpace.reserve(temp, channel, 0, capacity);
-            memory = new HeapMemory(channel, capacity, maxSize, heapStart);
+            memory = new HeapMemory(channel, capacity, maxSize, heapStart, CAPACITY_OFFSET);
             Header header = new Header(heapStart, journalOffset, journalCapacity, new SecureRandom().nextLong(),
                     options.growthIncrement(), maxSize, capacity);
             writeHeader(memory, header);
             memory.sync();
             publish(temp, file);
-            return new Opened(memory, header, opener);
+            return new Opened(memory, header);
         } catch (IOException | RuntimeException e) {
             closeQuietly(memory, channel, e);
-            if (opener != null) {
-                opener.release();
-            }
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException suppressed) {
@@ -150,26 +143,24 @@ final class HeapFile {
         if (!Files.exists(file)) {
             throw new HeapException("no heap file: file=" + file, new NoSuchFileException(file.toString()));
         }
-        SingleOpener opener = SingleOpener.claim(file);
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            opener.lockAcrossProcesses(file, channel);
             Header header = readHeader(file, channel);
             // a copy made sparse (cp --sparse, rsync -S) has holes where a full disk would fault on first
             // write; reserving the whole capacity again costs nothing where the blocks already exist
             FileSpace.reserve(file, channel, 0, header.capacity());
-            HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize(), header.heapStart());
-            return new Opened(memory, header, opener);
+            HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize(), header.heapStart(),
+                    CAPACITY_OFFSET);
+            return new Opened(memory, header);
         } catch (IOException | RuntimeException e) {
             closeQuietly(null, channel, e);
-            opener.release();
             throw e instanceof HeapException he ? he : new HeapException("cannot open heap file: file=" + file, e);
         }
     }
 
-    /** A mapped heap file whose header passed validation, and the guard that keeps it exclusive. */
-    record Opened(HeapMemory memory, Header header, SingleOpener opener) {}
+    /** A mapped heap file whose header passed validation. */
+    record Opened(HeapMemory memory, Header header) {}
 
     private static Header readHeader(Path file, FileChannel channel) throws IOException {
         long fileSize = channel.size();
@@ -238,13 +229,19 @@ final class HeapFile {
         }
     }
 
-    /** Checks the header fields that operations change, after recovery has run. */
+    /**
+     * Checks the header fields that operations change, under the heap's lock after recovery has run. Recovery
+     * may have undone a growth, and other processes may have grown the file since the header was read, so
+     * the capacity is checked against the mapping, which {@link HeapMemory#followGrowth} keeps within the
+     * file's real size.
+     */
     static void validateMutable(HeapMemory memory, Path file, Header header) {
+        memory.followGrowth();
         long capacity = memory.readLong(CAPACITY_OFFSET);
         long top = memory.readLong(TOP_OFFSET);
-        // recovery may have undone a growth, so the capacity can be below what was mapped, never above
-        require(capacity > header.heapStart() && capacity <= header.capacity() && BlockLayout.aligned(capacity), file,
-                "capacity", capacity, "16-aligned, in (" + header.heapStart() + ", " + header.capacity() + "]");
+        long mapped = memory.limit();
+        require(capacity > header.heapStart() && capacity <= mapped && BlockLayout.aligned(capacity), file,
+                "capacity", capacity, "16-aligned, in (" + header.heapStart() + ", " + mapped + "] (the file's size)");
         require(top >= header.heapStart() && top <= capacity && BlockLayout.aligned(top), file, "top", top,
                 "16-aligned, in [" + header.heapStart() + ", " + capacity + "]");
         long root = memory.readLong(ROOT_OFFSET);

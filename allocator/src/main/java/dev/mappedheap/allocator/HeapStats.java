@@ -14,6 +14,10 @@ package dev.mappedheap.allocator;
  * @param freeBlocks free blocks in the lists and the tree (the top of the heap not counted)
  * @param largestFreeBlock the largest request that would succeed without growing the file
  * @param topBytes bytes in the top (never yet allocated, or returned) region at the end of the file
+ * @param lockTakeovers times, over the file's life, that a process found the heap lock's holder dead and took
+ *     the lock over
+ * @param recoveries times, over the file's life, that an operation interrupted by a crash (or by a failure
+ *     that could not be undone on the spot) was rolled back from the journal
  */
 public record HeapStats(
         long capacity,
@@ -23,7 +27,9 @@ public record HeapStats(
         long liveBlocks,
         long freeBlocks,
         long largestFreeBlock,
-        long topBytes) {
+        long topBytes,
+        long lockTakeovers,
+        long recoveries) {
 
     /** @return bytes of the file in use up to the start of the top region: what a compacted file would need */
     public long extentBytes() {

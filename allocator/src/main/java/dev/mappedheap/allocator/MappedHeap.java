@@ -8,7 +8,9 @@ import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import dev.mappedheap.allocator.journal.SimulatedCrash;
 import dev.mappedheap.allocator.journal.UndoJournal;
-import dev.mappedheap.allocator.lock.SingleOpener;
+import dev.mappedheap.allocator.lock.LockFile;
+import dev.mappedheap.allocator.lock.Owner;
+import dev.mappedheap.allocator.lock.RobustLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,14 +42,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * serialised by a lock; raw accessors take no lock, and threads that share a block must order their own
  * accesses. {@link #close()} must not race with other calls.
  *
- * <p><b>Processes.</b> For now a heap file is open in one {@code MappedHeap} at a time: a second open, in
- * this JVM or another process, fails with a {@link HeapException} rather than corrupting the heap. Sharing
- * one file between processes comes with the inter-process lock.
+ * <p><b>Processes.</b> Any number of processes, and any number of instances in one process, may open one
+ * heap file at once. Allocator operations take turns through the <em>heap lock</em>, a word in the file's
+ * header that records its holder. A holder's liveness is a kernel file lock on its slot of the companion
+ * lock file {@code NAME.lock} ({@link LockFile}), dropped by the kernel when the process dies; a waiter that
+ * finds the holder dead takes the lock over and rolls the holder's unfinished operation back from the
+ * journal, so nobody waits for a dead process. The lock is held only inside this class's methods, never
+ * while the caller's code runs. When one process grows the file the others follow on their next access
+ * (every offset stays valid). Blocks a process allocated and then died before linking anywhere stay
+ * allocated: {@link #stats()} counts them among the live blocks.
  */
 public final class MappedHeap implements AutoCloseable {
     private final Path file;
     private final HeapMemory memory;
-    private final SingleOpener opener;
+    private final LockFile lockFile;
+    private final Owner owner;
+    private final long token;
+    private final RobustLock heapLock;
     private final UndoJournal journal;
     private final Allocator allocator;
     private final long heapStart;
@@ -55,24 +66,41 @@ public final class MappedHeap implements AutoCloseable {
     private final long growthIncrement;
     private final long maxSize;
     private final int recoveredWrites;
+    /** Serialises this instance's threads before they compete for the heap lock with other instances. */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
     private volatile String unusableReason;
+    /** Set when this instance gave up its slot as a dead process would: the heap lock is not released. */
+    private boolean abandoned;
 
-    private MappedHeap(Path file, HeapFile.Opened opened, UndoJournal.CrashHook recoveryHook) {
+    private MappedHeap(Path file, HeapFile.Opened opened, LockFile lockFile, Owner owner,
+            UndoJournal.CrashHook recoveryHook) {
         HeapFile.Header header = opened.header();
         this.file = file;
         this.memory = opened.memory();
-        this.opener = opened.opener();
+        this.lockFile = lockFile;
+        this.owner = owner;
+        this.token = owner.token();
         this.heapStart = header.heapStart();
         this.salt = header.salt();
         this.growthIncrement = header.growthIncrement();
         this.maxSize = header.maxSize();
+        this.heapLock = new RobustLock(memory, HeaderLayout.LOCK_WORD_OFFSET, lockFile);
         this.journal = new UndoJournal(memory, header.journalOffset(), header.journalCapacity(), heapStart);
-        journal.crashHook(recoveryHook);
-        this.recoveredWrites = journal.recover(memory.limit());
-        journal.crashHook(null);
         this.allocator = new Allocator(memory, journal, heapStart, salt, this::grow);
+        journal.crashHook(recoveryHook);
+        lock.lock();
+        try {
+            this.recoveredWrites = acquireHeapLock();
+            try {
+                HeapFile.validateMutable(memory, file, header);
+            } finally {
+                heapLock.release(token);
+            }
+        } finally {
+            journal.crashHook(null);
+            lock.unlock();
+        }
     }
 
     /**
@@ -106,17 +134,24 @@ public final class MappedHeap implements AutoCloseable {
 
     /** Recovers, validates and wraps a mapped file; unmaps it and releases it if any of that fails. */
     private static MappedHeap construct(Path file, HeapFile.Opened opened, UndoJournal.CrashHook recoveryHook) {
+        LockFile lockFile = null;
+        Owner owner = null;
         try {
-            MappedHeap heap = new MappedHeap(file, opened, recoveryHook);
-            HeapFile.validateMutable(opened.memory(), file, opened.header());
-            return heap;
+            lockFile = LockFile.open(file);
+            owner = lockFile.claim();
+            return new MappedHeap(file, opened, lockFile, owner, recoveryHook);
         } catch (RuntimeException | Error e) {
             try {
                 opened.memory().close();
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             } finally {
-                opened.opener().release();
+                if (owner != null) {
+                    owner.release(); // a crash simulated during recovery leaves the heap lock to a taker-over
+                }
+                if (lockFile != null) {
+                    lockFile.release();
+                }
             }
             throw e;
         }
@@ -154,9 +189,9 @@ public final class MappedHeap implements AutoCloseable {
         if (size < 0 || size > BlockLayout.MAX_REQUEST) {
             throw new IllegalArgumentException("size out of range: size=" + size);
         }
-        lock.lock();
+        enter();
         try {
-            begin();
+            journal.begin();
             long offset;
             try {
                 offset = allocator.allocate(size);
@@ -167,7 +202,7 @@ public final class MappedHeap implements AutoCloseable {
             }
             return offset;
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -179,9 +214,9 @@ public final class MappedHeap implements AutoCloseable {
      *     free); nothing changed
      */
     public void free(long offset) {
-        lock.lock();
+        enter();
         try {
-            begin();
+            journal.begin();
             try {
                 allocator.free(offset);
                 journal.commit();
@@ -190,7 +225,7 @@ public final class MappedHeap implements AutoCloseable {
                 throw t;
             }
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -208,9 +243,9 @@ public final class MappedHeap implements AutoCloseable {
         if (newSize < 0 || newSize > BlockLayout.MAX_REQUEST) {
             throw new IllegalArgumentException("size out of range: size=" + newSize);
         }
-        lock.lock();
+        enter();
         try {
-            begin();
+            journal.begin();
             long moved;
             try {
                 moved = allocator.reallocate(offset, newSize);
@@ -221,7 +256,7 @@ public final class MappedHeap implements AutoCloseable {
             }
             return moved;
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -231,12 +266,11 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException if {@code offset} is not a live block
      */
     public long usableSize(long offset) {
-        lock.lock();
+        enter();
         try {
-            checkUsable();
             return allocator.usableSize(offset);
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -253,9 +287,9 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException if {@code offset} is outside the heap
      */
     public void setRoot(long offset) {
-        lock.lock();
+        enter();
         try {
-            begin();
+            journal.begin();
             try {
                 long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
                 if (offset != 0 && (offset < heapStart || offset >= capacity)) {
@@ -269,22 +303,79 @@ public final class MappedHeap implements AutoCloseable {
                 throw t;
             }
         } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Takes this instance's lock, then the heap lock in the file, catching up with growth and undoing what a
+     * dead holder left half done. On return both locks are held; {@link #exit()} releases them.
+     */
+    private void enter() {
+        lock.lock();
+        try {
+            checkUsable();
+            acquireHeapLock();
+        } catch (Throwable t) {
+            lock.unlock();
+            throw t;
+        }
+    }
+
+    private void exit() {
+        try {
+            if (!abandoned) {
+                heapLock.release(token);
+            }
+        } finally {
             lock.unlock();
         }
     }
 
-    private void begin() {
-        checkUsable();
-        journal.begin();
+    /**
+     * Takes the heap lock, follows another process's growth, and rolls back the journal if an operation was
+     * left open: by a holder that died (a takeover), or by a failure whose own rollback failed. If recovery
+     * fails, the lock is released with the journal untouched, so every locker fails the same way (fail
+     * closed) rather than working on half-changed metadata.
+     *
+     * @return metadata words restored
+     */
+    private int acquireHeapLock() {
+        boolean takenOver = heapLock.acquire(token);
+        try {
+            if (memory.readLong(HeaderLayout.CAPACITY_OFFSET) > memory.limit()) {
+                memory.followGrowth();
+            }
+            int restored = journal.recover(memory.limit());
+            if (takenOver) {
+                bumpStatistic(HeaderLayout.LOCK_TAKEOVERS_OFFSET);
+            }
+            if (restored > 0) {
+                bumpStatistic(HeaderLayout.RECOVERIES_OFFSET);
+            }
+            return restored;
+        } catch (Throwable t) {
+            if (t instanceof SimulatedCrash || t instanceof InternalError) {
+                abandon(t);
+            } else {
+                heapLock.release(token);
+            }
+            throw t;
+        }
+    }
+
+    /** Counts an event in the header. Not journaled: a statistic, written under the heap lock. */
+    private void bumpStatistic(int offset) {
+        memory.writeOrderedLong(offset, memory.readLong(offset) + 1);
     }
 
     /**
      * Undoes a failed operation. A simulated crash, or a fault in the mapping itself, leaves the file as it
-     * is for recovery by the next open, and this handle unusable.
+     * is and this handle unusable, as if the process had died: see {@link #abandon}.
      */
     private void abort(Throwable failure) {
         if (failure instanceof SimulatedCrash || failure instanceof InternalError) {
-            unusableReason = failure.toString();
+            abandon(failure);
             return;
         }
         try {
@@ -293,6 +384,17 @@ public final class MappedHeap implements AutoCloseable {
             failure.addSuppressed(e);
             unusableReason = "rollback failed: " + e;
         }
+    }
+
+    /**
+     * Leaves the heap as a process killed at this instant would: the heap lock stays held by this instance's
+     * token and the journal as it is, and the instance gives up its lock-file slot, so the next locker (in
+     * any process) finds the holder dead, takes over and rolls back.
+     */
+    private void abandon(Throwable failure) {
+        unusableReason = failure.toString();
+        abandoned = true;
+        owner.release();
     }
 
     private void checkUsable() {
@@ -415,12 +517,11 @@ public final class MappedHeap implements AutoCloseable {
 
     /** @return usage figures, consistent with each other */
     public HeapStats stats() {
-        lock.lock();
+        enter();
         try {
-            checkUsable();
             return allocator.stats();
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -429,12 +530,11 @@ public final class MappedHeap implements AutoCloseable {
      * time by the heap's size, safe on a corrupt file.
      */
     public CheckReport check() {
-        lock.lock();
+        enter();
         try {
-            checkUsable();
             return new HeapChecker(memory, heapStart, salt).check();
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -455,7 +555,8 @@ public final class MappedHeap implements AutoCloseable {
         }
     }
 
-    /** @return how many metadata words the open of this heap restored from an interrupted operation */
+    /** @return how many metadata words the open of this heap restored from an interrupted operation (later
+     *     recoveries, by whichever process takes the lock next, are counted in {@link HeapStats#recoveries()}) */
     public int recoveredWrites() {
         return recoveredWrites;
     }
@@ -477,7 +578,8 @@ public final class MappedHeap implements AutoCloseable {
             try {
                 memory.close();
             } finally {
-                opener.release();
+                owner.release();
+                lockFile.release();
             }
         } finally {
             lock.unlock();

@@ -91,13 +91,13 @@ class HardeningTest {
             heap.setRoot(heap.allocate(10));
         }
         try (var names = Files.list(dir)) {
-            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("h.heap");
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("h.heap", "h.heap.lock");
         }
         Files.writeString(dir.resolve("other"), "not a heap");
         assertThatThrownBy(() -> MappedHeap.create(dir.resolve("other"), HeapOptions.defaults()))
                 .isInstanceOf(HeapException.class).hasCauseInstanceOf(java.nio.file.FileAlreadyExistsException.class);
         try (var names = Files.list(dir)) {
-            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("h.heap", "other");
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("h.heap", "h.heap.lock", "other");
         }
         assertThat(Files.readString(dir.resolve("other"))).isEqualTo("not a heap");
         try (MappedHeap heap = MappedHeap.open(file)) {

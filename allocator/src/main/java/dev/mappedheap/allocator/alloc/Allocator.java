@@ -430,7 +430,9 @@ public final class Allocator {
                 blocks.header(LIVE_BLOCKS_OFFSET),
                 blocks.header(FREE_BLOCKS_OFFSET),
                 Math.max(0, largestBlock - HEADER_LENGTH),
-                topBytes);
+                topBytes,
+                blocks.header(HeaderLayout.LOCK_TAKEOVERS_OFFSET),
+                blocks.header(HeaderLayout.RECOVERIES_OFFSET));
     }
 
     private long largestSmall() {

@@ -20,7 +20,8 @@ package dev.mappedheap.allocator.format;
  *      64     8  headerChecksum     at create: FNV-1a 64 of bytes 0..63
  *      72    56  (reserved, zero)
  *     128     8  journalSeq         the commit word: sequence number of the operation in progress
- *     136     8  lockWord           reserved for the inter-process lock; 0 = unlocked
+ *     136     8  lockWord           the heap lock: 0 = free, else the holder's token (generation << 16 | slot
+ *                                   in the lock file NAME.lock); changed by compare-and-swap only
  *     144     8  capacity           bytes of the file the heap manages (the file may be longer)
  *     152     8  top                offset where the top region starts; the top runs to capacity
  *     160     8  root               the user's table-of-contents offset; 0 = none
@@ -29,14 +30,17 @@ package dev.mappedheap.allocator.format;
  *     184     8  freeBlocks         free blocks on the lists and in the tree (top not counted)
  *     192     8  smallSummary       bit w set iff smallMap[w] != 0
  *     200     8  treeRoot           offset of the free tree's root block; 0 = empty tree
- *     208    48  (reserved, zero)
+ *     208     8  lockTakeovers      times a locker found the holder dead and took the lock over (statistic)
+ *     216     8  recoveries         times a locker rolled back an interrupted operation (statistic)
+ *     224    32  (reserved, zero)
  *     256    64  smallMap[8]        bit i of word w set iff free list 64*w+i is non-empty
  *     320  3776  (reserved, zero)
  *    4096  4096  smallHeads[512]    head block offset of exact-size free list i (blocks of 16*i bytes);
  *                                   0 = empty
  * </pre>
  *
- * <p>Bytes 0..71 never change after create. Every write to bytes 136..8191 after create is journaled.
+ * <p>Bytes 0..71 never change after create. The lock word and the two statistics are written directly (under
+ * the lock, for the statistics); every other write to bytes 144..8191 after create is journaled.
  */
 public final class HeaderLayout {
     /** The magic bytes {@code MHEAP\r\n\x1a} read as a little-endian long. */
@@ -70,6 +74,8 @@ public final class HeaderLayout {
     public static final int FREE_BLOCKS_OFFSET = 184;
     public static final int SMALL_SUMMARY_OFFSET = 192;
     public static final int TREE_ROOT_OFFSET = 200;
+    public static final int LOCK_TAKEOVERS_OFFSET = 208;
+    public static final int RECOVERIES_OFFSET = 216;
     public static final int SMALL_MAP_OFFSET = 256;
     public static final int SMALL_MAP_WORDS = 8;
     public static final int SMALL_HEADS_OFFSET = 4096;

@@ -23,8 +23,12 @@ import net.openhft.posix.PosixAPI;
  * is mapped; the old one stays mapped until {@link #close()}, so a thread still reading through it never
  * faults. The current window and limit are published together in one immutable {@link Region}.
  *
- * <p>Thread safety: accessors may be called from any thread. {@link #extendLimit} and {@link #close} must be
- * called under the heap's lock.
+ * <p>Other processes grow the file too. An access past this process's limit does not fail at once: it first
+ * looks at the capacity word in the file ({@link #followGrowth}) and, if another process has raised it,
+ * extends the limit to it (never past the file's real size), then checks again. So a process whose view
+ * is stale catches up on its next access and never touches a byte past its own mapping.
+ *
+ * <p>Thread safety: accessors may be called from any thread. {@link #close} must not race with them.
  */
 public final class HeapMemory implements AutoCloseable {
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
@@ -48,6 +52,7 @@ public final class HeapMemory implements AutoCloseable {
     private final FileChannel channel;
     private final long maxWindow;
     private final long userFloor;
+    private final long capacityWordOffset;
     private final List<Region> retired = new ArrayList<>();
     private Region region;
     private boolean closed;
@@ -59,10 +64,12 @@ public final class HeapMemory implements AutoCloseable {
      * @param limit bytes of the file that exist and may be accessed
      * @param maxSize the heap's largest possible size, which caps how much address space is reserved
      * @param userFloor the lowest offset the {@code user*} accessors may touch: the first block
+     * @param capacityWordOffset where the file records the bytes the heap uses, which any process may raise
      */
-    public HeapMemory(FileChannel channel, long limit, long maxSize, long userFloor) {
+    public HeapMemory(FileChannel channel, long limit, long maxSize, long userFloor, long capacityWordOffset) {
         this.channel = channel;
         this.userFloor = userFloor;
+        this.capacityWordOffset = capacityWordOffset;
         this.maxWindow = pageAlign(Math.max(maxSize, limit));
         this.region = map(windowFor(limit), limit);
     }
@@ -76,9 +83,9 @@ public final class HeapMemory implements AutoCloseable {
      * Lets the accessors reach {@code newLimit} bytes. The caller must already have made the file that long
      * with its space reserved on disk.
      */
-    public void extendLimit(long newLimit) {
+    public synchronized void extendLimit(long newLimit) {
         Region current = region;
-        if (newLimit <= current.limit) {
+        if (closed || newLimit <= current.limit) {
             return;
         }
         if (newLimit <= current.windowSize) {
@@ -88,6 +95,35 @@ public final class HeapMemory implements AutoCloseable {
         Region bigger = map(windowFor(newLimit), newLimit);
         retired.add(current);
         region = bigger;
+    }
+
+    /**
+     * Catches up with growth by other processes: extends the limit to the capacity the file records, capped
+     * by the file's real size, since a damaged capacity word must never expose pages the file lacks.
+     *
+     * @return true when the limit moved
+     */
+    public synchronized boolean followGrowth() {
+        Region current = region;
+        if (closed) {
+            return false;
+        }
+        long capacity = MEMORY.readVolatileLong(current.address + capacityWordOffset);
+        if (capacity <= current.limit) {
+            return false;
+        }
+        long fileSize;
+        try {
+            fileSize = channel.size();
+        } catch (IOException e) {
+            return false; // the access that asked will report its offset as out of bounds
+        }
+        long newLimit = Math.min(Math.min(capacity, fileSize), maxWindow);
+        if (newLimit <= current.limit) {
+            return false;
+        }
+        extendLimit(newLimit);
+        return true;
     }
 
     private long windowFor(long limit) {
@@ -121,6 +157,21 @@ public final class HeapMemory implements AutoCloseable {
      */
     private long address(long floor, long offset, long length) {
         Region r = region;
+        try {
+            Objects.checkIndex(offset - floor, r.limit - floor - length + 1);
+        } catch (IndexOutOfBoundsException e) {
+            return addressAfterGrowth(floor, offset, length);
+        }
+        return r.address + offset;
+    }
+
+    /** The slow path of {@link #address}: past this process's limit, perhaps because another one grew the file. */
+    private long addressAfterGrowth(long floor, long offset, long length) {
+        followGrowth();
+        Region r;
+        synchronized (this) {
+            r = region; // read under the monitor: the latest region, whichever thread installed it
+        }
         try {
             Objects.checkIndex(offset - floor, r.limit - floor - length + 1);
         } catch (IndexOutOfBoundsException e) {
@@ -211,6 +262,11 @@ public final class HeapMemory implements AutoCloseable {
         MEMORY.writeOrderedLong(address(offset, 8), value);
     }
 
+    /** An atomic compare-and-swap of an 8-aligned word, with full-fence semantics. */
+    public boolean compareAndSwapLong(long offset, long expected, long value) {
+        return MEMORY.compareAndSwapLong(address(offset, 8), expected, value);
+    }
+
     public long readVolatileLong(long offset) {
         return MEMORY.readVolatileLong(address(offset, 8));
     }
@@ -280,7 +336,7 @@ public final class HeapMemory implements AutoCloseable {
      * heap that owns this object guarantees that.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -26,7 +26,9 @@ import java.util.Arrays;
  * rebalancing touches the same nodes again and again) are logged once. Most operations log a handful of
  * words, found by scanning a small array; a large one switches to a hash table, both here in the JVM.
  *
- * <p>Not thread-safe: one operation at a time, under the heap's lock.
+ * <p>Not thread-safe: one operation at a time, under the heap's lock. Several processes (and several
+ * instances in one process) share the journal in the file, each through its own object; the lock makes
+ * their operations take turns, and each operation starts from the sequence number in the file.
  */
 public final class UndoJournal {
     /** Up to this many entries, finding a logged word scans them; past it, a hash table is built. */
@@ -83,11 +85,12 @@ public final class UndoJournal {
         this.crashHook = hook;
     }
 
-    /** Starts an operation. */
+    /** Starts an operation, under the heap's lock, after {@link #recover} has found the journal clean. */
     public void begin() {
         if (active) {
             throw new IllegalStateException("an operation is already in progress: seq=" + seq);
         }
+        seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET); // other processes commit too
         active = true;
         count = 0;
         writes = 0;
@@ -194,10 +197,10 @@ public final class UndoJournal {
 
     /**
      * @return true for the words an entry may restore: 8-aligned, in the header's mutable part (after the
-     *     commit word) or in the heap. Recovery accepts exactly these.
+     *     commit word and the lock word) or in the heap. Recovery accepts exactly these.
      */
     private boolean journalable(long address) {
-        boolean inHeader = address >= HeaderLayout.JOURNAL_SEQ_OFFSET + 8 && address < HeaderLayout.HEADER_LENGTH;
+        boolean inHeader = address >= HeaderLayout.CAPACITY_OFFSET && address < HeaderLayout.HEADER_LENGTH;
         return (address & 7) == 0 && (inHeader || address >= heapStart);
     }
 
@@ -239,8 +242,9 @@ public final class UndoJournal {
     }
 
     /**
-     * Rolls back an operation that a crash interrupted, if there is one: called once when a heap is opened,
-     * before anything else reads the metadata.
+     * Rolls back an operation that a crash interrupted, if there is one: called under the heap's lock each
+     * time it is taken, before anything reads the metadata. A clean journal costs one read: entry 0 is
+     * stamped with the current sequence number only while an operation is open.
      *
      * @param metadataEnd the end of the region a journal entry may restore: every entry must point at an
      *     8-aligned word after the journal and before this offset, or the file is corrupt
@@ -248,6 +252,7 @@ public final class UndoJournal {
      * @throws HeapCorruptedException if a live entry points outside the heap
      */
     public int recover(long metadataEnd) {
+        seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET);
         int live = 0;
         while (live < capacity) {
             long entry = journalOffset + (long) ENTRY_LENGTH * live;
