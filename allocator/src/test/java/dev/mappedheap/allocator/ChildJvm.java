@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a class of the test class path in a child JVM with this JVM's module flags, bounded in time. */
@@ -12,12 +15,27 @@ final class ChildJvm {
     /** What the child did. */
     record Result(int exitCode, String output) {}
 
+    private static final int PARALLEL_CHILDREN = 3;
+
     private ChildJvm() {}
 
     /** @return the command that starts {@code mainClass} with {@code args} in a new JVM */
     static List<String> command(Class<?> mainClass, String... args) {
+        return command(List.of(), mainClass, args);
+    }
+
+    /**
+     * @return the command for a child that lives a fraction of a second: C1 only and the serial collector,
+     *     which start a JVM with about a third less CPU, for tests that start hundreds of them
+     */
+    static List<String> shortLivedCommand(Class<?> mainClass, String... args) {
+        return command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), mainClass, args);
+    }
+
+    private static List<String> command(List<String> vmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(vmOptions);
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access")
                     || arg.startsWith("--sun-misc-unsafe-memory-access")) {
@@ -30,6 +48,27 @@ final class ChildJvm {
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /**
+     * Runs the commands, a few at a time (starting a JVM is mostly waiting on one core), and returns their
+     * results in order.
+     */
+    static List<Result> runAll(List<List<String>> commands) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CHILDREN);
+        try {
+            List<Future<Result>> futures = new ArrayList<>();
+            for (List<String> command : commands) {
+                futures.add(pool.submit(() -> run(command)));
+            }
+            List<Result> results = new ArrayList<>();
+            for (Future<Result> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Runs {@code command}, waiting at most 60 seconds. */

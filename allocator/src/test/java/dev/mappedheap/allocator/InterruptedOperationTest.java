@@ -99,6 +99,8 @@ class InterruptedOperationTest {
                 op("reallocate shrinking", s -> h -> h.reallocate(s.live().get(3), 100)),
                 op("reallocate into the free next block (a tree block)", s -> h -> h.reallocate(s.live().get(0), 70)),
                 op("reallocate moving", s -> h -> h.reallocate(s.live().get(2), 50_000)),
+                // the copy overwrites the tree node's links in the new block: a rollback must restore them
+                op("reallocate moving into a tree block", s -> h -> h.reallocate(s.live().get(3), 15_000)),
                 op("reallocate at the top, growing the file", s -> h -> h.reallocate(
                         s.live().get(s.live().size() - 1), 400_000)),
                 op("setRoot", s -> h -> {
@@ -109,6 +111,18 @@ class InterruptedOperationTest {
 
     private static Arguments op(String name, java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> op) {
         return Arguments.of(name, op);
+    }
+
+    /** The operations again, with their index in {@link #operations()}, by which a child JVM finds one. */
+    static Stream<Arguments> operationIndexes() {
+        List<Arguments> all = operations().toList();
+        return java.util.stream.IntStream.range(0, all.size()).mapToObj(i -> Arguments.of(all.get(i).get()[0], i));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.function.Function<Scenario, ToLongFunction<MappedHeap>> operation(int index) {
+        return (java.util.function.Function<Scenario, ToLongFunction<MappedHeap>>) operations().toList().get(index)
+                .get()[1];
     }
 
     @ParameterizedTest(name = "{0}")
@@ -191,6 +205,118 @@ class InterruptedOperationTest {
             assertAsBefore(copy, before, scenario, name + ", recovery crashed at restore " + j);
         }
         System.out.println("recovery crash points: " + name + ": " + restores);
+    }
+
+    /**
+     * The same crash points in a real process: a child JVM runs the operation on a copy of the scenario and a
+     * hook halts it ({@link Runtime#halt}, no shutdown of any kind) at journaled write k, for k = 0, 1, ...
+     * until the operation completes. The dead child still holds the heap lock; this JVM's open must find it
+     * dead through the lock file, take over, and give back the heap as it was.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operationIndexes")
+    void aProcessHaltedAtEveryCrashPointIsRolledBackByTheNextProcess(String name, int index) throws Exception {
+        Scenario scenario = build("h");
+        Baseline before = baseline(scenario);
+        int points = countWrites(scenario, operation(index)) + 1; // every write, and the commit
+        List<Path> copies = new ArrayList<>();
+        List<List<String>> commands = new ArrayList<>();
+        for (int k = 0; k <= points; k++) { // k = points is past the last crash point: the operation completes
+            Path copy = copy(scenario.file(), "h" + k);
+            copies.add(copy);
+            commands.add(ChildJvm.shortLivedCommand(HaltingChild.class, "operation", copy.toString(), "" + index, "" + k,
+                    liveList(scenario)));
+        }
+        List<ChildJvm.Result> results = ChildJvm.runAll(commands);
+        int covered = 0;
+        for (int k = 0; k < points; k++) {
+            ChildJvm.Result result = results.get(k);
+            assertThat(result.exitCode()).as("%s, halt at %d: %s", name, k, result.output())
+                    .isEqualTo(HaltingChild.HALTED);
+            covered++;
+            try (MappedHeap heap = MappedHeap.open(copies.get(k))) {
+                assertThat(heap.stats().lockTakeovers()).as("%s, halt at %d: taken over", name, k).isEqualTo(1);
+                assertThat(heap.recoveredWrites()).isPositive();
+            }
+            assertAsBefore(copies.get(k), before, scenario, name + ", process halted at write " + k);
+        }
+        ChildJvm.Result completed = results.get(points);
+        assertThat(completed.exitCode()).as("%s runs to completion past its last crash point: %s", name,
+                completed.output()).isZero();
+        try (MappedHeap heap = MappedHeap.open(copies.get(points))) {
+            assertThat(heap.check().ok()).as("%s completed", name).isTrue();
+            assertThat(heap.stats().lockTakeovers()).as("a completed operation released the lock").isZero();
+        }
+        System.out.println("process crash points covered: " + name + ": " + covered + " of " + points);
+    }
+
+    /**
+     * A second crash during recovery, in real processes: one child halts the operation just before its
+     * commit; another opens the heap and halts before restore j of the recovery, for every j; a third
+     * recovery (this JVM) must give the heap as it was before the operation.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operationIndexes")
+    void aProcessHaltedDuringRecoveryIsRecoveredByTheNextProcess(String name, int index) throws Exception {
+        Scenario scenario = build("hr");
+        Baseline before = baseline(scenario);
+        int writes = countWrites(scenario, operation(index));
+        Path crashed = copy(scenario.file(), "crashed");
+        ChildJvm.Result halted = ChildJvm.run(ChildJvm.shortLivedCommand(HaltingChild.class, "operation", crashed.toString(),
+                "" + index, "" + writes, liveList(scenario)));
+        assertThat(halted.exitCode()).as(halted.output()).isEqualTo(HaltingChild.HALTED);
+        int restores;
+        try (MappedHeap probe = MappedHeap.open(copy(crashed, "probe"))) {
+            restores = probe.recoveredWrites();
+        }
+        assertThat(restores).isPositive();
+        List<Path> copies = new ArrayList<>();
+        List<List<String>> commands = new ArrayList<>();
+        for (int j = 0; j < restores; j++) {
+            Path copy = copy(crashed, "j" + j);
+            copies.add(copy);
+            commands.add(ChildJvm.shortLivedCommand(HaltingChild.class, "recovery", copy.toString(), "" + j));
+        }
+        List<ChildJvm.Result> results = ChildJvm.runAll(commands);
+        for (int j = 0; j < restores; j++) {
+            assertThat(results.get(j).exitCode()).as("%s, recovery halted at %d: %s", name, j,
+                    results.get(j).output()).isEqualTo(HaltingChild.HALTED);
+            assertAsBefore(copies.get(j), before, scenario, name + ", recovering process halted at restore " + j);
+        }
+        System.out.println("process recovery crash points covered: " + name + ": " + restores + " of " + restores);
+    }
+
+    private static String liveList(Scenario scenario) {
+        return scenario.live().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** Child JVM: runs one operation (or one recovery) on a heap and halts the process at a chosen point. */
+    static final class HaltingChild {
+        static final int HALTED = 77;
+
+        private HaltingChild() {}
+
+        public static void main(String[] args) {
+            Path file = Path.of(args[1]);
+            int at = Integer.parseInt(args[args[0].equals("operation") ? 3 : 2]);
+            if (args[0].equals("recovery")) {
+                MappedHeap.openWithRecoveryHook(file, restore -> haltAt(restore, at)).close();
+                System.exit(0);
+            }
+            List<Long> live = java.util.Arrays.stream(args[4].split(",")).map(Long::valueOf).toList();
+            try (MappedHeap heap = MappedHeap.open(file)) {
+                heap.journal().crashHook(write -> haltAt(write, at));
+                operation(Integer.parseInt(args[2])).apply(new Scenario(file, live)).applyAsLong(heap);
+                heap.journal().crashHook(null);
+            }
+            System.exit(0);
+        }
+
+        private static void haltAt(int point, int at) {
+            if (point == at) {
+                Runtime.getRuntime().halt(HALTED);
+            }
+        }
     }
 
     /** The heap before an operation: its figures, its root, and what it does next if left alone. */

@@ -93,6 +93,31 @@ public final class HeapChecker {
         }
     }
 
+    /**
+     * @return the payload offset of every block in use, in file order
+     * @throws dev.mappedheap.allocator.HeapCorruptedException if a block's size breaks the tiling
+     */
+    public long[] livePayloads() {
+        long end = memory.readLong(HeaderLayout.TOP_OFFSET);
+        long[] found = new long[64];
+        int count = 0;
+        for (long block = heapStart; block < end; ) {
+            long head = memory.readLong(block);
+            long size = BlockLayout.size(head);
+            if (size < MIN_BLOCK || size > end - block) {
+                throw Blocks.corrupt("block size out of range: offset=" + block + " size=" + size + " top=" + end);
+            }
+            if (BlockLayout.inUse(head)) {
+                if (count == found.length) {
+                    found = Arrays.copyOf(found, count * 2);
+                }
+                found[count++] = block + BlockLayout.HEADER_LENGTH;
+            }
+            block += size;
+        }
+        return Arrays.copyOf(found, count);
+    }
+
     private long walkBlocks() {
         long live = 0;
         long used = 0;
