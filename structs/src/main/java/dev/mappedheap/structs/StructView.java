@@ -3,6 +3,7 @@ package dev.mappedheap.structs;
 
 import dev.mappedheap.allocator.InvalidOffsetException;
 import dev.mappedheap.allocator.MappedHeap;
+import java.util.Objects;
 
 /**
  * A flyweight over one struct of one layout at a time: {@link #wrap} points it at a record, checking once that
@@ -39,7 +40,7 @@ public final class StructView {
     StructView(StructLayout layout, HeapWriter writer) {
         this.layout = layout;
         this.writer = writer;
-        this.heap = writer.heap();
+        this.heap = Objects.requireNonNull(writer.heap(), "writer.heap()");
     }
 
     /**
