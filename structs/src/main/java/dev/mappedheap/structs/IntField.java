@@ -1,0 +1,33 @@
+// Structs layer: the field handle for an {@code int} ({@code int32}).
+package dev.mappedheap.structs;
+
+/**
+ * A field holding an {@code int} ({@code int32}). Get and set are one check and one heap access each and allocate nothing;
+ * see {@link Field} for what they throw.
+ */
+public final class IntField extends Field {
+    IntField(StructLayout layout, FieldSpec spec, int offset) {
+        super(layout, spec, offset);
+    }
+
+    /**
+     * @param view a view of this field's layout, wrapped
+     * @return the value, or 0 when the record predates this field
+     */
+    public int get(StructView view) {
+        if (inRecord(view)) {
+            return view.heap.readInt(view.offset + offset);
+        }
+        checkAbsentRead(view);
+        return 0;
+    }
+
+    /**
+     * @param view a view of this field's layout, wrapped at a record that holds the field
+     * @param value the new value
+     * @throws FieldNotInRecordException if the record predates this field; nothing changed
+     */
+    public void set(StructView view, int value) {
+        view.writer.writeInt(writableAt(view), value);
+    }
+}
