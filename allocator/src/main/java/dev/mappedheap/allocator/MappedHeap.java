@@ -264,17 +264,17 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
+     * Takes no lock: a live block's size and check word do not change while other threads and processes
+     * allocate and free around it, so this is cheap enough to validate an offset before each use (struct
+     * views do). A block being freed at the same moment by another thread is the caller's race.
+     *
      * @param offset a live block
      * @return how many bytes the block holds (at least what was asked for)
      * @throws InvalidOffsetException if {@code offset} is not a live block
      */
     public long usableSize(long offset) {
-        enter();
-        try {
-            return allocator.usableSize(offset);
-        } finally {
-            exit();
-        }
+        checkUsable();
+        return allocator.usableSizeUnlocked(offset);
     }
 
     /** @return the table-of-contents offset stored in the header; 0 when none was set */

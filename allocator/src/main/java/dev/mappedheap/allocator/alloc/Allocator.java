@@ -392,9 +392,15 @@ public final class Allocator {
 
     // ---------------------------------------------------------------- queries
 
-    /** @return payload bytes of the live block at {@code payload} */
-    public long usableSize(long payload) {
-        return size(blocks.head(liveBlock(payload))) - HEADER_LENGTH;
+    /**
+     * The usable size of a live block, without the heap lock, for callers that only read a block they own.
+     * It checks what
+     * stays fixed while a block is live however other processes change the heap around it: alignment and
+     * bounds, CINUSE, the size, and the check word. It skips the next block's PINUSE, which a concurrent
+     * operation on the neighbour or the top may be rewriting.
+     */
+    public long usableSizeUnlocked(long payload) {
+        return size(blocks.head(inUseBlock(payload))) - HEADER_LENGTH;
     }
 
     /**
@@ -402,6 +408,16 @@ public final class Allocator {
      * @throws InvalidOffsetException if {@code payload} is not the payload of a block in use
      */
     private long liveBlock(long payload) {
+        long block = inUseBlock(payload);
+        long next = block + size(blocks.head(block));
+        if (next != blocks.top() && !prevInUse(blocks.head(next))) {
+            throw notLive(payload, "the next block says this one is free");
+        }
+        return block;
+    }
+
+    /** @return the block of {@code payload} after every check of {@link #liveBlock} but the neighbour's */
+    private long inUseBlock(long payload) {
         long block = payload - HEADER_LENGTH;
         long top = blocks.top();
         if ((payload & 15) != 0 || block < blocks.heapStart || block > top - MIN_BLOCK) {
@@ -414,10 +430,6 @@ public final class Allocator {
         }
         if (size < MIN_BLOCK || size > top - block || blocks.word(block, CHECK_OFFSET) != blocks.checkWord(block, size)) {
             throw notLive(payload, "not the start of a block in use");
-        }
-        long next = block + size;
-        if (next != top && !prevInUse(blocks.head(next))) {
-            throw notLive(payload, "the next block says this one is free");
         }
         return block;
     }
