@@ -192,21 +192,7 @@ public final class MappedHeap implements AutoCloseable {
         if (size < 0 || size > BlockLayout.MAX_REQUEST) {
             throw new IllegalArgumentException("size out of range: size=" + size);
         }
-        enter();
-        try {
-            journal.begin();
-            long offset;
-            try {
-                offset = allocator.allocate(size);
-                journal.commit();
-            } catch (Throwable t) {
-                abort(t);
-                throw t;
-            }
-            return offset;
-        } finally {
-            exit();
-        }
+        return atomically(ALLOCATE, size, 0, 0);
     }
 
     /**
@@ -217,19 +203,7 @@ public final class MappedHeap implements AutoCloseable {
      *     free); nothing changed
      */
     public void free(long offset) {
-        enter();
-        try {
-            journal.begin();
-            try {
-                allocator.free(offset);
-                journal.commit();
-            } catch (Throwable t) {
-                abort(t);
-                throw t;
-            }
-        } finally {
-            exit();
-        }
+        atomically(FREE, offset, 0, 0);
     }
 
     /**
@@ -246,21 +220,40 @@ public final class MappedHeap implements AutoCloseable {
         if (newSize < 0 || newSize > BlockLayout.MAX_REQUEST) {
             throw new IllegalArgumentException("size out of range: size=" + newSize);
         }
-        enter();
-        try {
-            journal.begin();
-            long moved;
-            try {
-                moved = allocator.reallocate(offset, newSize);
-                journal.commit();
-            } catch (Throwable t) {
-                abort(t);
-                throw t;
-            }
-            return moved;
-        } finally {
-            exit();
+        return atomically(REALLOCATE, offset, newSize, 0);
+    }
+
+    /**
+     * Allocates a block and stores its offset into the 8-byte word at {@code fieldOffset} of the live block
+     * {@code holder}, as one atomic operation: after a crash the block is either not allocated or linked,
+     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.)
+     *
+     * @param holder a live block that will point at the new one
+     * @param fieldOffset offset of the link word inside {@code holder}'s payload: 8-aligned, in bounds
+     * @param size bytes wanted
+     * @return the new block's offset
+     * @throws InvalidOffsetException if {@code holder} is not live or the link word is outside it; nothing
+     *     changed
+     * @throws HeapFullException if the file cannot grow; nothing changed
+     */
+    public long allocateInto(long holder, long fieldOffset, long size) {
+        if (size < 0 || size > BlockLayout.MAX_REQUEST) {
+            throw new IllegalArgumentException("size out of range: size=" + size);
         }
+        return atomically(ALLOCATE_INTO, holder, fieldOffset, size);
+    }
+
+    /**
+     * Frees the block that the 8-byte word at {@code fieldOffset} of the live block {@code holder} points
+     * at, and sets that word to 0, as one atomic operation. Idempotent: a word that is already 0 frees
+     * nothing, so a recovery that repeats it after a crash never frees a block twice.
+     *
+     * @return the offset freed, or 0 when the link was already 0
+     * @throws InvalidOffsetException if {@code holder} is not live, the link word is outside it, or the link
+     *     does not point at a live block; nothing changed
+     */
+    public long freeFrom(long holder, long fieldOffset) {
+        return atomically(FREE_FROM, holder, fieldOffset, 0);
     }
 
     /**
@@ -290,21 +283,59 @@ public final class MappedHeap implements AutoCloseable {
      * @throws InvalidOffsetException if {@code offset} is outside the heap
      */
     public void setRoot(long offset) {
+        atomically(SET_ROOT, offset, 0, 0);
+    }
+
+    /**
+     * One journaled operation, run by {@link #atomically}. The operations are constants that capture nothing
+     * and take their arguments as parameters: a capturing lambda would put a small object on the Java heap
+     * for every call, which the JIT does not always remove.
+     */
+    @FunctionalInterface
+    private interface Operation {
+        long run(MappedHeap heap, long a, long b, long c);
+    }
+
+    private static final Operation ALLOCATE = (heap, size, unused, unused2) -> heap.allocator.allocate(size);
+    private static final Operation FREE = (heap, offset, unused, unused2) -> {
+        heap.allocator.free(offset);
+        return 0;
+    };
+    private static final Operation REALLOCATE = (heap, offset, size, unused) -> heap.allocator.reallocate(offset, size);
+    private static final Operation ALLOCATE_INTO = (heap, holder, field, size) -> heap.allocator.allocateInto(holder,
+            field, size);
+    private static final Operation FREE_FROM = (heap, holder, field, unused) -> heap.allocator.freeFrom(holder, field);
+    private static final Operation SET_ROOT = (heap, offset, unused, unused2) -> {
+        heap.storeRoot(offset);
+        return 0;
+    };
+
+    private void storeRoot(long offset) {
+        long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
+        if (offset != 0 && (offset < heapStart || offset >= capacity)) {
+            throw new InvalidOffsetException("root outside the heap: offset=" + offset + " heapStart=" + heapStart
+                    + " capacity=" + capacity);
+        }
+        journal.write(HeaderLayout.ROOT_OFFSET, offset);
+    }
+
+    /**
+     * Runs {@code operation} under both locks as one journaled operation: committed when it returns, rolled
+     * back when it throws (or left for the next locker to roll back, after a simulated crash).
+     */
+    private long atomically(Operation operation, long a, long b, long c) {
         enter();
         try {
             journal.begin();
+            long result;
             try {
-                long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
-                if (offset != 0 && (offset < heapStart || offset >= capacity)) {
-                    throw new InvalidOffsetException("root outside the heap: offset=" + offset + " heapStart="
-                            + heapStart + " capacity=" + capacity);
-                }
-                journal.write(HeaderLayout.ROOT_OFFSET, offset);
+                result = operation.run(this, a, b, c);
                 journal.commit();
             } catch (Throwable t) {
                 abort(t);
                 throw t;
             }
+            return result;
         } finally {
             exit();
         }

@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InterruptedOperationTest {
     @TempDir Path dir;
+    /** Where the scenario's filler block holds a link to another live block. */
+    private static final long LINK = 512;
 
     /**
      * A heap in a known state: live blocks with their contents, two free blocks in the tree (20 KiB and 30 KiB),
@@ -57,6 +59,7 @@ class InterruptedOperationTest {
             long filler = heap.allocate(heap.stats().topBytes() - 16 - (64 << 10));
             live.add(filler);
             fill(heap, filler);
+            heap.writeLong(filler + LINK, live.get(5)); // a link for freeFrom to follow, past what fill writes
             heap.setRoot(live.get(0));
             CheckReport report = heap.check();
             assertThat(report.ok()).isTrue();
@@ -103,6 +106,10 @@ class InterruptedOperationTest {
                 op("reallocate moving into a tree block", s -> h -> h.reallocate(s.live().get(3), 15_000)),
                 op("reallocate at the top, growing the file", s -> h -> h.reallocate(
                         s.live().get(s.live().size() - 1), 400_000)),
+                op("allocateInto: allocate and link in one step", s -> h -> h.allocateInto(
+                        s.live().get(s.live().size() - 1), LINK + 8, 40)),
+                op("freeFrom: free and clear the link in one step", s -> h -> h.freeFrom(
+                        s.live().get(s.live().size() - 1), LINK)),
                 op("setRoot", s -> h -> {
                     h.setRoot(s.live().get(3));
                     return 0;

@@ -161,6 +161,53 @@ public final class Allocator {
         releaseRange(block, head, size);
     }
 
+    // ---------------------------------------------------------------- linked allocate and free
+
+    /**
+     * Allocates a block and stores its offset in a word of another live block, in one operation: a crash
+     * leaves either neither or both, so a block is never allocated without being reachable.
+     *
+     * @param holder a live block other than the new one
+     * @param fieldOffset where in {@code holder}'s payload the 8-byte link lives: 8-aligned, inside it
+     * @return the new block's payload offset
+     */
+    public long allocateInto(long holder, long fieldOffset, long request) {
+        long link = linkWord(holder, fieldOffset);
+        long payload = allocate(request);
+        blocks.journal.write(link, payload);
+        return payload;
+    }
+
+    /**
+     * Frees the block a link word points at and clears the link, in one operation. A link that is already 0
+     * frees nothing, so repeating the call (as a recovery that crashed midway does) is harmless.
+     *
+     * @return the block freed, 0 if the link was 0
+     */
+    public long freeFrom(long holder, long fieldOffset) {
+        long link = linkWord(holder, fieldOffset);
+        long target = blocks.memory.readLong(link);
+        if (target == 0) {
+            return 0;
+        }
+        if (target == holder) {
+            throw new InvalidOffsetException("a block's link points at the block itself: holder=" + holder
+                    + " fieldOffset=" + fieldOffset);
+        }
+        free(target);
+        blocks.journal.write(link, 0);
+        return target;
+    }
+
+    private long linkWord(long holder, long fieldOffset) {
+        long usable = size(blocks.head(liveBlock(holder))) - HEADER_LENGTH;
+        if ((fieldOffset & 7) != 0 || fieldOffset < 0 || fieldOffset > usable - 8) {
+            throw new InvalidOffsetException("link word outside its block: holder=" + holder + " fieldOffset="
+                    + fieldOffset + " usableSize=" + usable + " (8-aligned, inside the payload)");
+        }
+        return holder + fieldOffset;
+    }
+
     /**
      * Returns {@code [block, block + size)} to the free space, merging with the free neighbours and the top.
      *

@@ -1,0 +1,54 @@
+package dev.mappedheap.allocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link MappedHeap#allocateInto} and {@link MappedHeap#freeFrom}: allocate or free a block and its link at once. */
+class LinkedAllocationTest {
+    @TempDir Path dir;
+
+    @Test
+    void allocateIntoLinksTheNewBlockAndFreeFromUnlinksItOnce() {
+        try (MappedHeap heap = MappedHeap.create(dir.resolve("h.heap"), HeapOptions.defaults())) {
+            long holder = heap.allocate(64);
+            long child = heap.allocateInto(holder, 16, 200);
+            assertThat(heap.readLong(holder + 16)).isEqualTo(child);
+            assertThat(heap.usableSize(child)).isGreaterThanOrEqualTo(200);
+            assertThat(heap.freeFrom(holder, 16)).isEqualTo(child);
+            assertThat(heap.readLong(holder + 16)).isZero();
+            assertThatThrownBy(() -> heap.usableSize(child)).isInstanceOf(InvalidOffsetException.class);
+            assertThat(heap.freeFrom(holder, 16)).as("a cleared link frees nothing").isZero();
+            assertThat(heap.stats().liveBlocks()).isEqualTo(1);
+            assertThat(heap.check().ok()).isTrue();
+        }
+    }
+
+    @Test
+    void badHoldersAndLinksAreRefusedWithTheHeapUnchanged() {
+        try (MappedHeap heap = MappedHeap.create(dir.resolve("h.heap"), HeapOptions.defaults())) {
+            long holder = heap.allocate(64);
+            long freed = heap.allocate(64);
+            heap.free(freed);
+            HeapStats before = heap.stats();
+            assertThatThrownBy(() -> heap.allocateInto(freed, 0, 10)).isInstanceOf(InvalidOffsetException.class);
+            assertThatThrownBy(() -> heap.allocateInto(holder, 4, 10)).isInstanceOf(InvalidOffsetException.class)
+                    .hasMessageContaining("fieldOffset=4");
+            assertThatThrownBy(() -> heap.allocateInto(holder, 64, 10)).isInstanceOf(InvalidOffsetException.class)
+                    .hasMessageContaining("outside its block");
+            assertThatThrownBy(() -> heap.allocateInto(holder, -8, 10)).isInstanceOf(InvalidOffsetException.class);
+            heap.writeLong(holder, holder);
+            assertThatThrownBy(() -> heap.freeFrom(holder, 0)).isInstanceOf(InvalidOffsetException.class)
+                    .hasMessageContaining("itself");
+            heap.writeLong(holder, freed);
+            assertThatThrownBy(() -> heap.freeFrom(holder, 0)).as("a link to a free block")
+                    .isInstanceOf(InvalidOffsetException.class);
+            assertThat(heap.readLong(holder)).as("the link is left as it was").isEqualTo(freed);
+            assertThat(heap.stats()).isEqualTo(before);
+            assertThat(heap.check().ok()).isTrue();
+        }
+    }
+}
