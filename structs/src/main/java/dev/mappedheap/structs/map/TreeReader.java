@@ -1,0 +1,130 @@
+// Structs layer, map: the read-only descents (by key, by index, to either end) and rank.
+package dev.mappedheap.structs.map;
+
+/**
+ * Root-to-leaf walks that change nothing. Each walk takes exactly {@code height - 1} steps down, checking
+ * every node it enters, so a damaged file ends in an exception rather than a loop. Stateless: callers pass
+ * the {@link LeafPosition} to fill, so concurrent readers (with no writer) do not share anything.
+ */
+final class TreeReader {
+    private final NodeReader nodes;
+    private final MapHeader header;
+
+    TreeReader(NodeReader nodes, MapHeader header) {
+        this.nodes = nodes;
+        this.header = header;
+    }
+
+    /** @return the offset of {@code key}'s value, or {@link OrderedLongMap#ABSENT} */
+    long valueOffset(long key) {
+        long node = leafFor(key);
+        int count = nodes.count(node, 0);
+        int slot = nodes.lowerBound(node, count, key);
+        return slot < count && nodes.key(node, slot) == key ? nodes.geometry.value(node, slot) : OrderedLongMap.ABSENT;
+    }
+
+    /** Fills {@code at} with the leaf whose range holds {@code key} and the first slot whose key is {@code >= key}. */
+    void seekKey(long key, LeafPosition at) {
+        long node = leafFor(key);
+        at.leaf = node;
+        at.count = nodes.count(node, 0);
+        at.slot = nodes.lowerBound(node, at.count, key);
+    }
+
+    /** Fills {@code at} with the first slot of the first leaf, or the last slot of the last leaf. */
+    void seekEdge(boolean last, LeafPosition at) {
+        int height = header.height();
+        long node = header.root();
+        for (int level = height - 1; level > 0; level--) {
+            int count = nodes.count(node, level);
+            node = nodes.child(node, last ? count - 1 : 0);
+        }
+        at.leaf = node;
+        at.count = nodes.count(node, 0);
+        at.slot = last ? at.count - 1 : 0;
+    }
+
+    /**
+     * Fills {@code at} with the entry of rank {@code index}, adding subtree counts from whichever end of each
+     * branch is nearer.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < size}
+     * @throws MapCorruptedException if the subtree counts do not add up
+     */
+    void seekIndex(long index, LeafPosition at) {
+        long total = header.size();
+        if (index < 0 || index >= total) {
+            throw new IndexOutOfBoundsException("index out of range: index=" + index + " size=" + total);
+        }
+        int height = header.height();
+        long node = header.root();
+        long rest = index;
+        for (int level = height - 1; level > 0; level--) {
+            int count = nodes.count(node, level);
+            int i;
+            long start;
+            if (rest < total / 2) {
+                i = 0;
+                start = 0;
+                long sub;
+                while (rest >= start + (sub = nodes.subtreeCount(node, i))) {
+                    start += sub;
+                    if (++i == count) {
+                        throw countsDisagree(node, level, index);
+                    }
+                }
+            } else {
+                i = count - 1;
+                start = total - nodes.subtreeCount(node, i);
+                while (rest < start) {
+                    if (--i < 0) {
+                        throw countsDisagree(node, level, index);
+                    }
+                    start -= nodes.subtreeCount(node, i);
+                }
+            }
+            rest -= start;
+            total = nodes.subtreeCount(node, i);
+            node = nodes.child(node, i);
+        }
+        at.leaf = node;
+        at.count = nodes.count(node, 0);
+        if (rest >= at.count) {
+            throw countsDisagree(node, 0, index);
+        }
+        at.slot = (int) rest;
+    }
+
+    /** @return the number of keys below {@code key} */
+    long rank(long key) {
+        long total = header.size();
+        int height = header.height();
+        long node = header.root();
+        long rank = 0;
+        for (int level = height - 1; level > 0; level--) {
+            int count = nodes.count(node, level);
+            int i = nodes.childIndex(node, count, key);
+            rank += nodes.countBefore(node, i, count, total);
+            total = nodes.subtreeCount(node, i);
+            node = nodes.child(node, i);
+        }
+        int count = nodes.count(node, 0);
+        return rank + nodes.lowerBound(node, count, key);
+    }
+
+    /** @return the leaf whose key range holds {@code key}, its count not yet checked */
+    private long leafFor(long key) {
+        int height = header.height();
+        long node = header.root();
+        for (int level = height - 1; level > 0; level--) {
+            int count = nodes.count(node, level);
+            node = nodes.child(node, nodes.childIndex(node, count, key));
+        }
+        return node;
+    }
+
+    private static MapCorruptedException countsDisagree(long node, int level, long index) {
+        return new MapCorruptedException("map subtree counts do not add up: node=" + node + " level=" + level
+                + " index=" + index);
+    }
+}
