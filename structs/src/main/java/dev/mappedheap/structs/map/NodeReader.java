@@ -108,24 +108,6 @@ final class NodeReader {
         return heap.readLong(keys + ((long) lo << 3)) <= key ? lo : lo - 1;
     }
 
-    /**
-     * @param total entries under the whole branch (from its parent's count, or the map's size)
-     * @return entries under children {@code [0, i)}, adding the shorter side of the count array
-     */
-    long countBefore(long branch, int i, int count, long total) {
-        long sum = 0;
-        if (i <= count - i) {
-            for (int c = 0; c < i; c++) {
-                sum += subtreeCount(branch, c);
-            }
-            return sum;
-        }
-        for (int c = i; c < count; c++) {
-            sum += subtreeCount(branch, c);
-        }
-        return total - sum;
-    }
-
     /** @return entries in all subtrees of a branch */
     long totalCount(long branch, int count) {
         long sum = 0;

@@ -45,11 +45,10 @@ final class TreeReader {
     }
 
     /**
-     * Fills {@code at} with the entry of rank {@code index}, adding subtree counts from whichever end of each
-     * branch is nearer.
+     * Fills {@code at} with the entry of rank {@code index}.
      *
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < size}
-     * @throws MapCorruptedException if the subtree counts do not add up
+     * @throws MapCorruptedException if a branch's subtree counts do not add up to its parent's count for it
      */
     void seekIndex(long index, LeafPosition at) {
         long total = header.size();
@@ -61,41 +60,34 @@ final class TreeReader {
         long rest = index;
         for (int level = height - 1; level > 0; level--) {
             int count = nodes.count(node, level);
-            int i;
-            long start;
-            if (rest < total / 2) {
-                i = 0;
-                start = 0;
-                long sub;
-                while (rest >= start + (sub = nodes.subtreeCount(node, i))) {
-                    start += sub;
-                    if (++i == count) {
-                        throw countsDisagree(node, level, index);
-                    }
+            int child = -1;
+            long sum = 0;
+            for (int i = 0; i < count; i++) {
+                long sub = nodes.subtreeCount(node, i);
+                if (child < 0 && rest < sum + sub) {
+                    child = i;
+                    rest -= sum;
                 }
-            } else {
-                i = count - 1;
-                start = total - nodes.subtreeCount(node, i);
-                while (rest < start) {
-                    if (--i < 0) {
-                        throw countsDisagree(node, level, index);
-                    }
-                    start -= nodes.subtreeCount(node, i);
-                }
+                sum += sub;
             }
-            rest -= start;
-            total = nodes.subtreeCount(node, i);
-            node = nodes.child(node, i);
+            if (sum != total || child < 0) {
+                throw countsDisagree(node, level, total, sum);
+            }
+            total = nodes.subtreeCount(node, child);
+            node = nodes.child(node, child);
         }
         at.leaf = node;
         at.count = nodes.count(node, 0);
-        if (rest >= at.count) {
-            throw countsDisagree(node, 0, index);
+        if (at.count != total) {
+            throw countsDisagree(node, 0, total, at.count);
         }
         at.slot = (int) rest;
     }
 
-    /** @return the number of keys below {@code key} */
+    /**
+     * @return the number of keys below {@code key}
+     * @throws MapCorruptedException if a branch's subtree counts do not add up to its parent's count for it
+     */
     long rank(long key) {
         long total = header.size();
         int height = header.height();
@@ -103,12 +95,27 @@ final class TreeReader {
         long rank = 0;
         for (int level = height - 1; level > 0; level--) {
             int count = nodes.count(node, level);
-            int i = nodes.childIndex(node, count, key);
-            rank += nodes.countBefore(node, i, count, total);
-            total = nodes.subtreeCount(node, i);
-            node = nodes.child(node, i);
+            int child = nodes.childIndex(node, count, key);
+            // all counts are added, not just those before the child, so every level is checked against its parent
+            long before = 0;
+            long sum = 0;
+            for (int i = 0; i < count; i++) {
+                if (i == child) {
+                    before = sum;
+                }
+                sum += nodes.subtreeCount(node, i);
+            }
+            if (sum != total) {
+                throw countsDisagree(node, level, total, sum);
+            }
+            rank += before;
+            total = nodes.subtreeCount(node, child);
+            node = nodes.child(node, child);
         }
         int count = nodes.count(node, 0);
+        if (count != total) {
+            throw countsDisagree(node, 0, total, count);
+        }
         return rank + nodes.lowerBound(node, count, key);
     }
 
@@ -123,8 +130,8 @@ final class TreeReader {
         return node;
     }
 
-    private static MapCorruptedException countsDisagree(long node, int level, long index) {
+    private static MapCorruptedException countsDisagree(long node, int level, long expected, long found) {
         return new MapCorruptedException("map subtree counts do not add up: node=" + node + " level=" + level
-                + " index=" + index);
+                + " countFromParent=" + expected + " countsInNode=" + found);
     }
 }
