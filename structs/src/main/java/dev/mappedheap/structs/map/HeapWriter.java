@@ -9,7 +9,7 @@ package dev.mappedheap.structs.map;
  * <p>This is the seam for transactions: an implementation that records each written range's before-image
  * (an undo log) can make a whole {@code put} or {@code remove} atomic without the map knowing. The map keeps
  * the written bytes proportional to the change: a {@code put} without a split writes the shifted tail of one
- * node (one {@link #copy} of keys, one of values), the new key and value, the node's count, one subtree
+ * leaf (one {@link #copy}: keys and values are interleaved), the new key and value, the node's count, one subtree
  * count per level and the map's size; a split adds one new node's worth of moved entries per split level.
  *
  * <p>Implementations need not be thread-safe: a map performs one mutation at a time.

@@ -33,7 +33,7 @@ final class Insertion {
         long leaf = path.leaf;
         int count = path.leafCount;
         int slot = reader.lowerBound(leaf, count, key);
-        if (slot < count && reader.key(leaf, slot) == key) {
+        if (slot < count && reader.leafKey(leaf, slot) == key) {
             inserted = false;
             return geometry.value(leaf, slot);
         }
@@ -77,7 +77,7 @@ final class Insertion {
             nodes.setPrev(next, right);
         }
         nodes.setNext(leaf, right);
-        insertIntoParents(leftCount, right, count + 1 - leftCount, reader.key(right, 0));
+        insertIntoParents(leftCount, right, count + 1 - leftCount, reader.leafKey(right, 0));
         return valueOffset;
     }
 
@@ -113,14 +113,14 @@ final class Insertion {
             }
             leftSize = reader.totalCount(node, leftCount);
             rightSize = reader.totalCount(newRight, count + 1 - leftCount);
-            separator = reader.key(newRight, 0); // a branch's keys[0] is the separator it was split off at
+            separator = reader.branchKey(newRight, 0); // a branch's keys[0] is the separator it was split off at
             right = newRight;
         }
         long oldRoot = height == 1 ? path.leaf : path.nodes[0];
         long root = nodes.newNode(height);
         nodes.setChild(root, 0, oldRoot);
         nodes.setSubtreeCount(root, 0, leftSize);
-        nodes.setKey(root, 1, separator);
+        nodes.setBranchKey(root, 1, separator);
         nodes.setChild(root, 1, right);
         nodes.setSubtreeCount(root, 1, rightSize);
         nodes.setCount(root, 2);

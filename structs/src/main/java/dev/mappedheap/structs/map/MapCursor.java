@@ -68,7 +68,7 @@ public final class MapCursor {
     public boolean seekFloor(long key) {
         start();
         tree.seekKey(key, at);
-        if (at.slot < at.count && nodes.key(at.leaf, at.slot) == key) {
+        if (at.slot < at.count && nodes.leafKey(at.leaf, at.slot) == key) {
             return valid = true;
         }
         return stepBack();
@@ -115,7 +115,7 @@ public final class MapCursor {
     /** @return the current entry's key */
     public long key() {
         checkValid();
-        return nodes.key(at.leaf, at.slot);
+        return nodes.leafKey(at.leaf, at.slot);
     }
 
     /** @return the heap offset of the current entry's value; valid until the map is next changed */

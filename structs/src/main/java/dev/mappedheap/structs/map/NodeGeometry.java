@@ -14,7 +14,8 @@ final class NodeGeometry {
     final int minLeaf;
     /** Fewest children a branch other than the root may hold. */
     final int minBranch;
-    private final long valuesStart;
+    /** Bytes of a leaf entry: its key, then its value. */
+    final int entrySize;
     private final long childrenStart;
     private final long countsStart;
 
@@ -25,17 +26,21 @@ final class NodeGeometry {
         this.branchCapacity = NodeLayout.branchCapacity(nodeSize);
         this.minLeaf = leafCapacity / 2;
         this.minBranch = branchCapacity / 2;
-        this.valuesStart = NodeLayout.KEYS_OFFSET + (long) Long.BYTES * leafCapacity;
+        this.entrySize = Long.BYTES + valueWidth;
         this.childrenStart = NodeLayout.KEYS_OFFSET + (long) Long.BYTES * branchCapacity;
         this.countsStart = childrenStart + (long) Long.BYTES * branchCapacity;
     }
 
-    long key(long node, int i) {
-        return node + NodeLayout.KEYS_OFFSET + ((long) i << 3);
+    long branchKey(long branch, int i) {
+        return branch + NodeLayout.KEYS_OFFSET + ((long) i << 3);
+    }
+
+    long leafKey(long leaf, int i) {
+        return leaf + NodeLayout.ENTRIES_OFFSET + (long) entrySize * i;
     }
 
     long value(long leaf, int i) {
-        return leaf + valuesStart + (long) valueWidth * i;
+        return leafKey(leaf, i) + Long.BYTES;
     }
 
     long child(long branch, int i) {

@@ -16,20 +16,22 @@ package dev.mappedheap.structs.map;
  *      12          4         (reserved, zero)
  *      16          8         prev        leaf: previous leaf in key order, 0 for the first; branch: 0
  *      24          8         next        leaf: next leaf in key order, 0 for the last; branch: 0
- *      32          8*cap     keys[cap]   leaf: the entries' keys, strictly ascending in [0, count);
- *                                        branch: keys[i] for 1 <= i < count is the separator before
- *                                        child i (every key in child i-1 is below it, every key in child i
- *                                        is at least it); keys[0] is ignored (left as it was)
  *  leaf:
- *      32+8*cap    W*cap     values[cap] the value of keys[i] at 32 + 8*cap + W*i (W = valueWidth)
+ *      32          (8+W)*cap entries[cap] entry i at 32 + (8+W)*i: its key (8 bytes), then its value
+ *                                        (W = valueWidth bytes); keys strictly ascending over [0, count)
  *  branch:
+ *      32          8*cap     keys[cap]   keys[i] for 1 <= i < count is the separator before child i
+ *                                        (every key in child i-1 is below it, every key in child i is at
+ *                                        least it); keys[0] is ignored (left as it was)
  *      32+8*cap    8*cap     children[cap]  node offsets
  *      32+16*cap   8*cap     counts[cap]    entries in the subtree under children[i]
  * </pre>
  *
- * <p>Keys come first and alone so a search reads only them; a branch keeps one subtree count per child, so
- * an insert or remove changes one word per level, and {@code rank}/{@code select} add counts while
- * descending.
+ * <p>A leaf keeps each value next to its key, so the cache line that settles a search also holds the value:
+ * a lookup in a leaf that is not in cache costs one memory round trip for the keys (read in parallel, see
+ * {@code NodeReader}) and none more for the value. A branch keeps its keys alone, so its search touches only
+ * them, and one subtree count per child, so an insert or remove changes one word per level and
+ * {@code rank}/{@code select} add counts while descending.
  */
 public final class NodeLayout {
     /** The bytes {@code MHND} read as a little-endian int. */
@@ -40,7 +42,10 @@ public final class NodeLayout {
     public static final int COUNT_OFFSET = 8;
     public static final int PREV_OFFSET = 16;
     public static final int NEXT_OFFSET = 24;
+    /** Where a branch's keys start. */
     public static final int KEYS_OFFSET = 32;
+    /** Where a leaf's entries start. */
+    public static final int ENTRIES_OFFSET = 32;
     /** Bytes of a branch per child: a key, a child offset and a subtree count. */
     public static final int BRANCH_SLOT = 24;
     /** Smallest capacity of a leaf or branch: splits and merges need room for two halves of at least 2. */

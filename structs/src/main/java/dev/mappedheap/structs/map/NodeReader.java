@@ -11,6 +11,9 @@ import dev.mappedheap.allocator.MappedHeap;
  * apart from the heap, so safe for concurrent readers (while nothing writes).
  */
 final class NodeReader {
+    /** Up to this many keys a search compares them all; above, it first narrows by eight-way rounds. */
+    private static final int LINEAR_SCAN = 24;
+
     final MappedHeap heap;
     final NodeGeometry geometry;
 
@@ -52,8 +55,42 @@ final class NodeReader {
         return count;
     }
 
-    long key(long node, int i) {
-        return heap.readLong(geometry.key(node, i));
+    /**
+     * Searches a leaf for {@code key} trusting a count its parent gave (a leaf's subtree count in its parent
+     * is its entry count), then checks the leaf's tag, level and count against it. The check's loads do not
+     * depend on the search's, so they overlap with it instead of delaying it by a memory round trip; the
+     * search only reads inside the node ({@code count} is checked against the capacity first) and its result
+     * is returned only once the leaf checks out.
+     *
+     * @return {@link #lowerBound} of {@code key} in the leaf
+     * @throws MapCorruptedException if the leaf is not a leaf or its count differs from {@code count}
+     */
+    int lowerBoundChecked(long leaf, long count, long key) {
+        if (count < 0 || count > geometry.leafCapacity) {
+            throw new MapCorruptedException("leaf count from its parent out of range: leaf=" + leaf + " count="
+                    + count + " allowed=0.." + geometry.leafCapacity);
+        }
+        int slot;
+        try {
+            slot = lowerBound(leaf, (int) count, key);
+        } catch (InvalidOffsetException e) {
+            count(leaf, 0); // names the damage if the leaf itself is what is wrong
+            throw e;
+        }
+        int stored = count(leaf, 0);
+        if (stored != count) {
+            throw new MapCorruptedException("leaf count differs from its subtree count in the parent: leaf=" + leaf
+                    + " count=" + stored + " countFromParent=" + count);
+        }
+        return slot;
+    }
+
+    long branchKey(long branch, int i) {
+        return heap.readLong(geometry.branchKey(branch, i));
+    }
+
+    long leafKey(long leaf, int i) {
+        return heap.readLong(geometry.leafKey(leaf, i));
     }
 
     long child(long branch, int i) {
@@ -72,40 +109,51 @@ final class NodeReader {
         return heap.readLong(leaf + NodeLayout.NEXT_OFFSET);
     }
 
-    /**
-     * @return the first slot in {@code [0, count)} whose key is {@code >= key}, or {@code count}. A
-     *     branch-free binary search: the JIT turns the select into a conditional move, so the search costs
-     *     log2(count) dependent loads and no mispredicted branches.
-     */
+    /** @return the first slot in {@code [0, count)} whose key is {@code >= key}, or {@code count} */
     int lowerBound(long leaf, int count, long key) {
-        if (count == 0) {
-            return 0;
-        }
-        long keys = geometry.key(leaf, 0);
-        int lo = 0;
-        int n = count;
-        while (n > 1) {
-            int half = n >>> 1;
-            lo = heap.readLong(keys + ((long) (lo + half) << 3)) < key ? lo + half : lo;
-            n -= half;
-        }
-        return heap.readLong(keys + ((long) lo << 3)) < key ? lo + 1 : lo;
+        return countBelow(geometry.leafKey(leaf, 0), geometry.entrySize, count, key);
     }
 
     /** @return the child of a branch with {@code count} children whose key range holds {@code key} */
     int childIndex(long branch, int count, long key) {
-        long keys = geometry.key(branch, 0);
-        int lo = 1;
-        int n = count - 1;
-        if (n <= 0) {
-            return 0;
+        // the last i in [1, count) with keys[i] <= key, else 0: the number of keys[1..count) below key + 1
+        // (Long.MAX_VALUE has no successor: it belongs to the last child)
+        if (key == Long.MAX_VALUE) {
+            return count - 1;
         }
-        while (n > 1) {
-            int half = n >>> 1;
-            lo = heap.readLong(keys + ((long) (lo + half) << 3)) <= key ? lo + half : lo;
-            n -= half;
+        return countBelow(geometry.branchKey(branch, 1), Long.BYTES, count - 1, key + 1);
+    }
+
+    /**
+     * How many of {@code n} ascending keys, {@code stride} bytes apart from {@code first}, are below
+     * {@code key}. The search is shaped for memory-level parallelism rather than fewest comparisons: each
+     * eight-way round issues seven loads that do not depend on each other, and at most {@value #LINEAR_SCAN}
+     * keys are then compared all at once, so a node that is not in cache costs one or two memory round
+     * trips, not one per halving; the comparisons add up without branches.
+     */
+    private int countBelow(long first, int stride, int n, long key) {
+        long lo = first;
+        int below = 0;
+        while (n > LINEAR_SCAN) {
+            int step = n >>> 3;
+            long span = (long) step * stride;
+            int pivots = (heap.readLong(lo + span) < key ? 1 : 0)
+                    + (heap.readLong(lo + 2 * span) < key ? 1 : 0)
+                    + (heap.readLong(lo + 3 * span) < key ? 1 : 0)
+                    + (heap.readLong(lo + 4 * span) < key ? 1 : 0)
+                    + (heap.readLong(lo + 5 * span) < key ? 1 : 0)
+                    + (heap.readLong(lo + 6 * span) < key ? 1 : 0)
+                    + (heap.readLong(lo + 7 * span) < key ? 1 : 0);
+            // the answer lies in (pivot j, pivot j+1]; keep the keys from pivot j on (pivot j counted below)
+            lo += pivots * span;
+            below += pivots * step;
+            n = pivots == 7 ? n - 7 * step : step;
         }
-        return heap.readLong(keys + ((long) lo << 3)) <= key ? lo : lo - 1;
+        int scan = 0;
+        for (int i = 0; i < n; i++) {
+            scan += heap.readLong(lo + (long) i * stride) < key ? 1 : 0;
+        }
+        return below + scan;
     }
 
     /** @return entries in all subtrees of a branch */

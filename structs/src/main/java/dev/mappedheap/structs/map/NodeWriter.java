@@ -3,8 +3,8 @@ package dev.mappedheap.structs.map;
 
 /**
  * The node-level changes the tree algorithms are made of. Every write goes through the map's
- * {@link HeapWriter}; shifting entries is one {@link HeapWriter#copy} per array (keys, values or children and
- * counts), so a change costs the bytes it moves plus a few words.
+ * {@link HeapWriter}; shifting entries is one {@link HeapWriter#copy} for a leaf's entries (keys and values together) or
+ * per array of a branch (keys, children, counts), so a change costs the bytes it moves plus a few words.
  */
 final class NodeWriter {
     private final HeapWriter writer;
@@ -43,8 +43,8 @@ final class NodeWriter {
         writer.writeLong(leaf + NodeLayout.NEXT_OFFSET, next);
     }
 
-    void setKey(long node, int i, long key) {
-        writer.writeLong(geometry.key(node, i), key);
+    void setBranchKey(long branch, int i, long key) {
+        writer.writeLong(geometry.branchKey(branch, i), key);
     }
 
     void setChild(long branch, int i, long child) {
@@ -69,7 +69,7 @@ final class NodeWriter {
      */
     long insertEntry(long leaf, int count, int slot, long key) {
         moveEntries(leaf, slot, leaf, slot + 1, count - slot);
-        setKey(leaf, slot, key);
+        writer.writeLong(geometry.leafKey(leaf, slot), key);
         setCount(leaf, count + 1);
         return geometry.value(leaf, slot);
     }
@@ -80,13 +80,12 @@ final class NodeWriter {
         setCount(leaf, count - 1);
     }
 
-    /** Copies {@code n} entries (keys and values); source and target may be the same leaf and overlap. */
+    /** Copies {@code n} entries (each key with its value); source and target may be the same leaf and overlap. */
     void moveEntries(long from, int fromSlot, long to, int toSlot, int n) {
         if (n == 0) {
             return;
         }
-        writer.copy(geometry.key(from, fromSlot), geometry.key(to, toSlot), (long) n << 3);
-        writer.copy(geometry.value(from, fromSlot), geometry.value(to, toSlot), (long) n * geometry.valueWidth);
+        writer.copy(geometry.leafKey(from, fromSlot), geometry.leafKey(to, toSlot), (long) n * geometry.entrySize);
     }
 
     // ---- branches
@@ -94,7 +93,7 @@ final class NodeWriter {
     /** Opens child slot {@code i} in a branch holding {@code count < branchCapacity} children and fills it. */
     void insertChild(long branch, int count, int i, long key, long child, long subtreeCount) {
         moveChildren(branch, i, branch, i + 1, count - i);
-        setKey(branch, i, key);
+        setBranchKey(branch, i, key);
         setChild(branch, i, child);
         setSubtreeCount(branch, i, subtreeCount);
         setCount(branch, count + 1);
@@ -112,7 +111,7 @@ final class NodeWriter {
             return;
         }
         long bytes = (long) n << 3;
-        writer.copy(geometry.key(from, fromSlot), geometry.key(to, toSlot), bytes);
+        writer.copy(geometry.branchKey(from, fromSlot), geometry.branchKey(to, toSlot), bytes);
         writer.copy(geometry.child(from, fromSlot), geometry.child(to, toSlot), bytes);
         writer.copy(geometry.subtreeCount(from, fromSlot), geometry.subtreeCount(to, toSlot), bytes);
     }

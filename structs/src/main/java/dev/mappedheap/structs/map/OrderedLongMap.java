@@ -21,15 +21,16 @@ import java.util.OptionalLong;
  * }</pre>
  *
  * <p><b>Shape.</b> Nodes are heap blocks of one size fixed at creation ({@link #DEFAULT_NODE_SIZE} unless
- * given), keys in a sorted array searched without branches, values inline in the leaf; branches carry one
+ * given), entries sorted by key with each value inline beside its key, searched in a few rounds of
+ * independent loads; branches carry one
  * subtree count per child, so {@link #rank} and {@link #select} take one root-to-leaf walk, and leaves are
  * linked both ways for {@link MapCursor} and {@link #forEach}. Format: {@link MapHeaderLayout},
  * {@link NodeLayout} and {@code docs/MAP-FORMAT.md}.
  *
  * <p><b>Writes.</b> Every change goes through the {@link HeapWriter} given at create/open (by default a
  * {@link DirectHeapWriter}): a {@code put} of a new key without a split writes the shifted tail of one leaf
- * (one copy for keys, one for values), the key, the value, the leaf's count, one subtree count per level and
- * the size, i.e. {@code O(nodeSize + height)} bytes; replacing a value writes only the value; a split or merge
+ * (one copy: each value sits beside its key), the key, the value, the leaf's count, one subtree count per
+ * level and the size, i.e. at most {@code nodeSize + 8 * height + 32} bytes and half a leaf on average; replacing a value writes only the value; a split or merge
  * adds about half a node per level it reaches. Nothing here is journaled: a crash in the middle of a
  * mutation can leave the tree inconsistent until transactions (a {@code HeapWriter} that logs) come.
  *
@@ -48,10 +49,11 @@ public final class OrderedLongMap {
     /** What {@link #valueOffset} returns for a key that is not in the map (no heap offset is negative). */
     public static final long ABSENT = -1;
     /**
-     * Node size used when none is given. Measured with {@code OrderedMapBench} on 1,000,000 random keys: see
-     * {@code jmh/README.md}.
+     * Node size used when none is given. On 1,000,000 random keys ({@code OrderedMapBench}, see
+     * {@code jmh/README.md}) 1 KiB and 4 KiB nodes gave gets within the machine's noise of each other; 1 KiB
+     * moves a quarter of the bytes per insert or remove, which is what a logging {@link HeapWriter} pays for.
      */
-    public static final int DEFAULT_NODE_SIZE = 4096;
+    public static final int DEFAULT_NODE_SIZE = 1024;
 
     private final MappedHeap heap;
     private final MapHeader header;
@@ -262,7 +264,7 @@ public final class OrderedLongMap {
     public long select(long index) {
         LeafPosition at = new LeafPosition();
         tree.seekIndex(index, at);
-        return nodes.key(at.leaf, at.slot);
+        return nodes.leafKey(at.leaf, at.slot);
     }
 
     /** @throws NoSuchElementException if the map is empty */

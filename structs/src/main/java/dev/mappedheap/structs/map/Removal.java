@@ -28,7 +28,7 @@ final class Removal {
         long leaf = path.leaf;
         int count = path.leafCount;
         int slot = reader.lowerBound(leaf, count, key);
-        if (slot == count || reader.key(leaf, slot) != key) {
+        if (slot == count || reader.leafKey(leaf, slot) != key) {
             return false;
         }
         long size = header.size();
@@ -84,14 +84,14 @@ final class Removal {
         if (level == 0) {
             nodes.moveEntries(node, 0, node, 1, count);
             nodes.moveEntries(left, leftCount - 1, node, 0, 1);
-            nodes.setKey(parent, i, reader.key(node, 0));
+            nodes.setBranchKey(parent, i, reader.leafKey(node, 0));
             moved = 1;
         } else {
             nodes.moveChildren(node, 0, node, 1, count);
             nodes.moveChildren(left, leftCount - 1, node, 0, 1);
             // the old separator now separates the moved child from node's former first child
-            nodes.setKey(node, 1, reader.key(parent, i));
-            nodes.setKey(parent, i, reader.key(node, 0));
+            nodes.setBranchKey(node, 1, reader.branchKey(parent, i));
+            nodes.setBranchKey(parent, i, reader.branchKey(node, 0));
             moved = reader.subtreeCount(node, 0);
         }
         nodes.setCount(node, count + 1);
@@ -106,13 +106,13 @@ final class Removal {
         if (level == 0) {
             nodes.moveEntries(right, 0, node, count, 1);
             nodes.moveEntries(right, 1, right, 0, rightCount - 1);
-            nodes.setKey(parent, i + 1, reader.key(right, 0));
+            nodes.setBranchKey(parent, i + 1, reader.leafKey(right, 0));
             moved = 1;
         } else {
             nodes.moveChildren(right, 0, node, count, 1);
-            nodes.setKey(node, count, reader.key(parent, i + 1));
+            nodes.setBranchKey(node, count, reader.branchKey(parent, i + 1));
             nodes.moveChildren(right, 1, right, 0, rightCount - 1);
-            nodes.setKey(parent, i + 1, reader.key(right, 0));
+            nodes.setBranchKey(parent, i + 1, reader.branchKey(right, 0));
             moved = reader.subtreeCount(node, count);
         }
         nodes.setCount(node, count + 1);
@@ -134,7 +134,7 @@ final class Removal {
             }
         } else {
             nodes.moveChildren(right, 0, left, leftCount, rightCount);
-            nodes.setKey(left, leftCount, reader.key(parent, leftIndex + 1));
+            nodes.setBranchKey(left, leftCount, reader.branchKey(parent, leftIndex + 1));
         }
         nodes.setCount(left, leftCount + rightCount);
         nodes.setSubtreeCount(parent, leftIndex,

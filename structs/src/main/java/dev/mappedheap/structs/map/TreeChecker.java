@@ -85,10 +85,10 @@ final class TreeChecker {
     private long walkLeaf(long leaf, int count, long low, boolean hasLow, long high, boolean hasHigh) {
         leaves.add(leaf);
         for (int s = 0; s < count; s++) {
-            long key = nodes.key(leaf, s);
-            if (s > 0 && key <= nodes.key(leaf, s - 1)) {
+            long key = nodes.leafKey(leaf, s);
+            if (s > 0 && key <= nodes.leafKey(leaf, s - 1)) {
                 problem("leaf keys not ascending: leaf=" + leaf + " slot=" + s + " key=" + key
-                        + " previous=" + nodes.key(leaf, s - 1));
+                        + " previous=" + nodes.leafKey(leaf, s - 1));
             }
             if ((hasLow && key < low) || (hasHigh && key >= high)) {
                 problem("leaf key outside the range its separators give: leaf=" + leaf + " slot=" + s + " key="
@@ -104,19 +104,19 @@ final class TreeChecker {
         }
         long sum = 0;
         for (int i = 0; i < count && room(); i++) {
-            long separator = nodes.key(branch, i);
+            long separator = nodes.branchKey(branch, i);
             if (i >= 1 && ((hasLow && separator < low) || (hasHigh && separator >= high))) {
                 problem("separator outside the range of its node: node=" + branch + " index=" + i
                         + " separator=" + separator);
             }
-            if (i >= 2 && separator <= nodes.key(branch, i - 1)) {
+            if (i >= 2 && separator <= nodes.branchKey(branch, i - 1)) {
                 problem("separators not ascending: node=" + branch + " index=" + i + " separator=" + separator
-                        + " previous=" + nodes.key(branch, i - 1));
+                        + " previous=" + nodes.branchKey(branch, i - 1));
             }
             boolean childHasLow = i > 0 || hasLow;
             long childLow = i > 0 ? separator : low;
             boolean childHasHigh = i < count - 1 || hasHigh;
-            long childHigh = i < count - 1 ? nodes.key(branch, i + 1) : high;
+            long childHigh = i < count - 1 ? nodes.branchKey(branch, i + 1) : high;
             long stored = nodes.subtreeCount(branch, i);
             long found = walk(nodes.child(branch, i), level - 1, false, childLow, childHasLow, childHigh, childHasHigh);
             if (found >= 0 && found != stored) {

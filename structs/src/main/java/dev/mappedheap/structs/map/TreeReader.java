@@ -17,10 +17,19 @@ final class TreeReader {
 
     /** @return the offset of {@code key}'s value, or {@link OrderedLongMap#ABSENT} */
     long valueOffset(long key) {
-        long node = leafFor(key);
-        int count = nodes.count(node, 0);
-        int slot = nodes.lowerBound(node, count, key);
-        return slot < count && nodes.key(node, slot) == key ? nodes.geometry.value(node, slot) : OrderedLongMap.ABSENT;
+        int height = header.height();
+        long node = header.root();
+        long count = height == 1 ? header.size() : -1;
+        for (int level = height - 1; level > 0; level--) {
+            int children = nodes.count(node, level);
+            int child = nodes.childIndex(node, children, key);
+            count = nodes.subtreeCount(node, child);
+            node = nodes.child(node, child);
+        }
+        // a leaf's count is its subtree count in the parent (the root leaf's, the size): search with that,
+        // check the leaf alongside
+        int slot = nodes.lowerBoundChecked(node, count, key);
+        return slot < count && nodes.leafKey(node, slot) == key ? nodes.geometry.value(node, slot) : OrderedLongMap.ABSENT;
     }
 
     /** Fills {@code at} with the leaf whose range holds {@code key} and the first slot whose key is {@code >= key}. */
@@ -112,11 +121,7 @@ final class TreeReader {
             total = nodes.subtreeCount(node, child);
             node = nodes.child(node, child);
         }
-        int count = nodes.count(node, 0);
-        if (count != total) {
-            throw countsDisagree(node, 0, total, count);
-        }
-        return rank + nodes.lowerBound(node, count, key);
+        return rank + nodes.lowerBoundChecked(node, total, key);
     }
 
     /** @return the leaf whose key range holds {@code key}, its count not yet checked */

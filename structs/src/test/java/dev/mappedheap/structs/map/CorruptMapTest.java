@@ -179,7 +179,7 @@ class CorruptMapTest {
         assertThatThrownBy(() -> map.rank(0)).isInstanceOf(MapCorruptedException.class)
                 .hasMessageContaining("subtree counts do not add up");
         long leaf = firstLeaf();
-        heap.writeLong(geometry.key(leaf, 1), -5);
+        heap.writeLong(geometry.leafKey(leaf, 1), -5);
         MapCheckReport report = map.check();
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("subtree count wrong"));
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("leaf keys not ascending"));
