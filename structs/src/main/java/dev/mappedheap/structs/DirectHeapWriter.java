@@ -38,6 +38,11 @@ final class DirectHeapWriter implements HeapWriter {
     }
 
     @Override
+    public void copy(long fromOffset, long toOffset, long length) {
+        heap.copy(fromOffset, toOffset, length);
+    }
+
+    @Override
     public long allocate(long size) {
         return heap.allocate(size);
     }

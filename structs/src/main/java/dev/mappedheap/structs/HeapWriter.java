@@ -32,6 +32,12 @@ public interface HeapWriter {
     void write(long offset, byte[] src, int from, int len);
 
     /** Allocates a block, as {@link MappedHeap#allocate}. */
+    /**
+     * Copies {@code length} bytes inside the heap, from {@code fromOffset} to {@code toOffset}; the ranges may
+     * overlap. Changes the destination range only.
+     */
+    void copy(long fromOffset, long toOffset, long length);
+
     long allocate(long size);
 
     /** Resizes a block, possibly moving it, as {@link MappedHeap#reallocate}. */
