@@ -69,6 +69,9 @@ public final class MappedHeap implements AutoCloseable {
     private final int recoveredWrites;
     /** Serialises this instance's threads before they compete for the heap lock with other instances. */
     private final ReentrantLock lock = new ReentrantLock();
+    /** The JVM-side locks of {@link #lockAt}, one per lock word. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, ReentrantLock> locks =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile String unusableReason;
     /** Set when this instance gave up its slot as a dead process would: the heap lock is not released. */
@@ -268,6 +271,62 @@ public final class MappedHeap implements AutoCloseable {
     public long usableSize(long offset) {
         checkUsable();
         return allocator.usableSizeUnlocked(offset);
+    }
+
+    // ---------------------------------------------------------------- building blocks for data structures
+
+    /**
+     * A robust lock over the 8-byte word at {@code offset}, for data structures in the heap: see
+     * {@link HeapLock}. Every call for the same offset on this instance shares one JVM-side lock.
+     *
+     * @param offset an 8-aligned word in a block, 0 when the lock is free
+     * @throws InvalidOffsetException if the offset is unaligned or outside the heap's blocks
+     */
+    public HeapLock lockAt(long offset) {
+        checkUsable();
+        memory.userReadVolatileLong(offset); // validates alignment and bounds now rather than at first lock
+        ReentrantLock local = locks.computeIfAbsent(offset, o -> new ReentrantLock());
+        return new HeapLock(this, token, new RobustLock(memory, offset, lockFile), local, offset);
+    }
+
+    /** @return this instance's owner token: the nonzero value its locks store in their words */
+    public long ownerToken() {
+        return token;
+    }
+
+    /**
+     * @param token a token read from a lock word (see {@link #ownerToken()})
+     * @return false once the instance that owns {@code token} has closed or its process has died; never
+     *     false for a live owner, however slow
+     */
+    public boolean isOwnerAlive(long token) {
+        checkUsable();
+        return token != 0 && lockFile.isAlive(token);
+    }
+
+    /**
+     * Atomically sets the 8-aligned word at {@code offset} to {@code value} if it holds {@code expected}.
+     *
+     * @return true when it did
+     * @throws InvalidOffsetException if the offset is unaligned, below the first block or past the file
+     */
+    public boolean compareAndSwapLong(long offset, long expected, long value) {
+        return memory.userCompareAndSwapLong(offset, expected, value);
+    }
+
+    /** Reads the 8-aligned word at {@code offset} with acquire semantics (a volatile read). */
+    public long readVolatileLong(long offset) {
+        return memory.userReadVolatileLong(offset);
+    }
+
+    /** Stores the 8-aligned word at {@code offset} with release semantics: earlier stores are visible first. */
+    public void writeOrderedLong(long offset, long value) {
+        memory.userWriteOrderedLong(offset, value);
+    }
+
+    /** @throws IllegalStateException if closed, or {@link HeapException} if unusable after a failure */
+    void checkOpen() {
+        checkUsable();
     }
 
     /** @return the table-of-contents offset stored in the header; 0 when none was set */

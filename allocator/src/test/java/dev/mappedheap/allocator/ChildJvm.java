@@ -11,16 +11,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a class of the test class path in a child JVM with this JVM's module flags, bounded in time. */
-final class ChildJvm {
+public final class ChildJvm {
     /** What the child did. */
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     private static final int PARALLEL_CHILDREN = 3;
 
     private ChildJvm() {}
 
     /** @return the command that starts {@code mainClass} with {@code args} in a new JVM */
-    static List<String> command(Class<?> mainClass, String... args) {
+    public static List<String> command(Class<?> mainClass, String... args) {
         return command(List.of(), mainClass, args);
     }
 
@@ -28,7 +28,7 @@ final class ChildJvm {
      * @return the command for a child that lives a fraction of a second: C1 only and the serial collector,
      *     which start a JVM with about a third less CPU, for tests that start hundreds of them
      */
-    static List<String> shortLivedCommand(Class<?> mainClass, String... args) {
+    public static List<String> shortLivedCommand(Class<?> mainClass, String... args) {
         return command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), mainClass, args);
     }
 
@@ -54,7 +54,7 @@ final class ChildJvm {
      * Runs the commands, a few at a time (starting a JVM is mostly waiting on one core), and returns their
      * results in order.
      */
-    static List<Result> runAll(List<List<String>> commands) throws Exception {
+    public static List<Result> runAll(List<List<String>> commands) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CHILDREN);
         try {
             List<Future<Result>> futures = new ArrayList<>();
@@ -72,7 +72,7 @@ final class ChildJvm {
     }
 
     /** Runs {@code command}, waiting at most 60 seconds. */
-    static Result run(List<String> command) throws Exception {
+    public static Result run(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

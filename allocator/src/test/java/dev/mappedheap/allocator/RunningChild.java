@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A child JVM started by a multi-process test, with its output read by a thread as it comes: the tests wait
  * for lines ({@code ready}, {@code holding}, {@code ops N}) while the child runs, and kill it at will.
  */
-final class RunningChild implements AutoCloseable {
+public final class RunningChild implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>(); // guarded by this
@@ -27,7 +27,7 @@ final class RunningChild implements AutoCloseable {
         reader.start();
     }
 
-    static RunningChild start(String name, List<String> command) throws IOException {
+    public static RunningChild start(String name, List<String> command) throws IOException {
         return new RunningChild(name, new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
@@ -51,7 +51,7 @@ final class RunningChild implements AutoCloseable {
     }
 
     /** @return the first output line starting with {@code prefix}, waiting up to {@code millis} for it */
-    synchronized String awaitLine(String prefix, long millis) throws InterruptedException {
+    public synchronized String awaitLine(String prefix, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (true) {
             for (String line : lines) {
@@ -69,17 +69,17 @@ final class RunningChild implements AutoCloseable {
     }
 
     /** @return true when a line starting with {@code prefix} has been printed */
-    synchronized boolean printed(String prefix) {
+    public synchronized boolean printed(String prefix) {
         return lines.stream().anyMatch(line -> line.startsWith(prefix));
     }
 
     /** @return the last operation count the child reported; -1 before the first */
-    synchronized long ops() {
+    public synchronized long ops() {
         return ops;
     }
 
     /** Waits until the child's operation count passes {@code count}; false if it does not within the time. */
-    synchronized boolean awaitOpsAbove(long count, long millis) throws InterruptedException {
+    public synchronized boolean awaitOpsAbove(long count, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (ops <= count) {
             long left = deadline - System.nanoTime();
@@ -92,14 +92,14 @@ final class RunningChild implements AutoCloseable {
     }
 
     /** Sends a line to the child's stdin. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
     /** @return the exit code, waiting at most {@code seconds} */
-    int awaitExit(long seconds) throws InterruptedException {
+    public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(name + " did not exit within " + seconds + " s; output=" + output());
@@ -108,20 +108,20 @@ final class RunningChild implements AutoCloseable {
     }
 
     /** SIGKILL, then reaps the process. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    synchronized String output() {
+    public synchronized String output() {
         return String.join("\n", lines);
     }
 

@@ -215,6 +215,30 @@ public final class HeapMemory implements AutoCloseable {
         MEMORY.writeByte(address(userFloor, offset, 1), value);
     }
 
+    /** An atomic compare-and-swap of an 8-aligned word at or above userFloor. */
+    public boolean userCompareAndSwapLong(long offset, long expected, long value) {
+        requireAligned(offset);
+        return MEMORY.compareAndSwapLong(address(userFloor, offset, 8), expected, value);
+    }
+
+    /** A volatile read of an 8-aligned word at or above userFloor. */
+    public long userReadVolatileLong(long offset) {
+        requireAligned(offset);
+        return MEMORY.readVolatileLong(address(userFloor, offset, 8));
+    }
+
+    /** A release store to an 8-aligned word at or above userFloor. */
+    public void userWriteOrderedLong(long offset, long value) {
+        requireAligned(offset);
+        MEMORY.writeOrderedLong(address(userFloor, offset, 8), value);
+    }
+
+    private static void requireAligned(long offset) {
+        if ((offset & 7) != 0) {
+            throw new InvalidOffsetException("atomic access needs an 8-aligned offset: offset=" + offset);
+        }
+    }
+
     /** Copies {@code len} bytes of {@code src} from index {@code from} to the heap at {@code offset}. */
     public void userWrite(long offset, byte[] src, int from, int len) {
         Objects.checkFromIndexSize(from, len, src.length);

@@ -1,0 +1,236 @@
+// Structs layer, transactions: one atomic group of writes, allocations and frees.
+package dev.mappedheap.structs.tx;
+
+import static dev.mappedheap.structs.tx.TxLayout.*;
+
+import dev.mappedheap.allocator.HeapLock;
+import dev.mappedheap.allocator.InvalidOffsetException;
+import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.structs.HeapWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A transaction: writes, allocations and frees that become visible together at {@link #commit()}, and are
+ * undone together by {@link #abort()}, by {@link #close()} without a commit (so an exception in a
+ * try-with-resources block undoes it), or by whoever finds its owner dead (kill -9 at any instant).
+ *
+ * <pre>{@code
+ * try (Transaction tx = transactions.begin()) {
+ *     tx.lock(listHead + LOCK);                 // strict two-phase locking: held until commit or abort
+ *     long node = tx.allocate(32);              // freed again if the transaction does not commit
+ *     tx.writeLong(node, tx.heap().readLong(listHead));
+ *     tx.writeLong(listHead, node);             // the old value is logged first
+ *     tx.commit();
+ * }
+ * }</pre>
+ *
+ * <p>Undo logging at word granularity: before a transaction first changes an 8-byte word, the word's
+ * address and old value go to the transaction's log in the heap. Words inside blocks the transaction itself
+ * allocated are not logged (undo frees those blocks). {@link #free} is deferred to the commit, so an undo
+ * never has to bring a block back. Isolation is the caller's, through {@link #lock}: transactions on
+ * different data run at once; data shared between transactions must be guarded by a lock that every writer
+ * takes. Not thread-safe: one thread per transaction.
+ */
+public final class Transaction implements HeapWriter, AutoCloseable {
+    private final Transactions table;
+    private final MappedHeap heap;
+    private final long slot;
+    private final Set<Long> loggedWords = new HashSet<>();
+    /** Blocks this transaction allocated: start to end. Words in them need no undo. */
+    private final TreeMap<Long, Long> allocated = new TreeMap<>();
+    private final Set<Long> freed = new HashSet<>();
+    private final List<HeapLock> locks = new ArrayList<>();
+    private long logBlock;
+    private int logCount;
+    private boolean finished;
+
+    Transaction(Transactions table, long slot) {
+        this.table = table;
+        this.heap = table.heap();
+        this.slot = slot;
+    }
+
+    @Override
+    public MappedHeap heap() {
+        return heap;
+    }
+
+    /**
+     * Takes the lock whose word is at {@code lockWord} until the transaction ends. If its last holder died
+     * holding it, that holder's unfinished transaction is rolled back first.
+     */
+    public void lock(long lockWord) {
+        checkOpen();
+        HeapLock lock = heap.lockAt(lockWord);
+        if (lock.isHeldByCurrentThread()) {
+            return;
+        }
+        if (lock.lock()) {
+            table.recoverDead();
+        }
+        locks.add(lock);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void writeLong(long offset, long value) {
+        logRange(offset, 8);
+        heap.writeLong(offset, value);
+    }
+
+    @Override
+    public void writeInt(long offset, int value) {
+        logRange(offset, 4);
+        heap.writeInt(offset, value);
+    }
+
+    @Override
+    public void writeByte(long offset, byte value) {
+        logRange(offset, 1);
+        heap.writeByte(offset, value);
+    }
+
+    @Override
+    public void write(long offset, byte[] src, int from, int len) {
+        logRange(offset, len);
+        heap.write(offset, src, from, len);
+    }
+
+    @Override
+    public void copy(long fromOffset, long toOffset, long length) {
+        logRange(toOffset, length);
+        heap.copy(fromOffset, toOffset, length);
+    }
+
+    /** Logs the old value of every word that {@code [offset, offset + length)} touches, once each. */
+    private void logRange(long offset, long length) {
+        checkOpen();
+        if (length <= 0) {
+            return;
+        }
+        long first = offset & ~7L;
+        long last = (offset + length - 1) & ~7L;
+        for (long word = first; word <= last; word += 8) {
+            if (!insideOwnAllocation(word) && loggedWords.add(word)) {
+                append(word, heap.readLong(word));
+            }
+        }
+    }
+
+    private boolean insideOwnAllocation(long word) {
+        Map.Entry<Long, Long> block = allocated.floorEntry(word);
+        return block != null && word < block.getValue();
+    }
+
+    // ---------------------------------------------------------------- allocation
+
+    /** Allocates a block that the transaction frees again unless it commits. */
+    @Override
+    public long allocate(long size) {
+        checkOpen();
+        int index = append(TAG_ALLOC, 0);
+        long block = heap.allocateInto(logBlock, entryValueField(index), size);
+        allocated.put(block, block + heap.usableSize(block));
+        return block;
+    }
+
+    /** A new block with the old one's contents; the old block is freed at commit. */
+    @Override
+    public long reallocate(long offset, long newSize) {
+        long oldSize = heap.usableSize(offset);
+        long moved = allocate(newSize);
+        heap.copy(offset, moved, Math.min(oldSize, heap.usableSize(moved)));
+        free(offset);
+        return moved;
+    }
+
+    /**
+     * Frees {@code offset} when the transaction commits (immediately visible as nothing: the block stays
+     * allocated until then, so an abort has nothing to bring back).
+     *
+     * @throws InvalidOffsetException if it is not a live block, or this transaction already freed it
+     */
+    @Override
+    public void free(long offset) {
+        checkOpen();
+        heap.usableSize(offset); // a live block, or InvalidOffsetException now rather than at commit
+        if (!freed.add(offset)) {
+            throw new InvalidOffsetException("freed twice in one transaction: offset=" + offset);
+        }
+        append(TAG_FREE, offset);
+    }
+
+    // ---------------------------------------------------------------- the log
+
+    /** Writes one entry, then publishes it by raising the block's count. @return the entry's index */
+    private int append(long tag, long value) {
+        if (logBlock == 0 || logCount == LOG_ENTRIES) {
+            long holder = logBlock == 0 ? table.offset() : logBlock;
+            long field = logBlock == 0 ? slot - table.offset() + LOG_HEAD : LOG_NEXT;
+            long block = heap.allocateInto(holder, field, LOG_BLOCK_BYTES);
+            heap.writeLong(block + LOG_NEXT, 0);
+            heap.writeOrderedLong(block + LOG_COUNT, 0);
+            logBlock = block;
+            logCount = 0;
+        }
+        long entry = logBlock + LOG_ENTRIES_OFFSET + (long) ENTRY_LENGTH * logCount;
+        heap.writeLong(entry, tag);
+        heap.writeLong(entry + 8, value);
+        heap.writeOrderedLong(logBlock + LOG_COUNT, logCount + 1);
+        return logCount++;
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    /** Makes every change permanent: one ordered store is the commit point; then the deferred frees. */
+    public void commit() {
+        checkOpen();
+        heap.writeOrderedLong(slot + STATE, COMMITTED);
+        finish(true);
+    }
+
+    /** Undoes every change: restores the logged words, newest first, and frees what was allocated. */
+    public void abort() {
+        checkOpen();
+        finish(false);
+    }
+
+    /**
+     * Settles the log, then releases the locks, then the slot. If settling fails (a damaged log), nothing is
+     * released: the data stays locked by this instance and is recovered once it closes, rather than shown
+     * half undone.
+     */
+    private void finish(boolean committed) {
+        finished = true;
+        table.settle(slot, committed);
+        for (int i = locks.size() - 1; i >= 0; i--) {
+            locks.get(i).unlock();
+        }
+        table.freeSlot(slot);
+    }
+
+    /** Aborts the transaction unless it committed or aborted already. */
+    @Override
+    public void close() {
+        if (!finished) {
+            abort();
+        }
+    }
+
+    /** @return true once committed or aborted */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    private void checkOpen() {
+        if (finished) {
+            throw new IllegalStateException("transaction already finished: slot=" + slot);
+        }
+    }
+}
