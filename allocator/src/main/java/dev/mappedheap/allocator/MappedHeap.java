@@ -41,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Threads.</b> A {@code MappedHeap} may be shared between threads: allocator operations are
  * serialised by a lock; raw accessors take no lock, and threads that share a block must order their own
- * accesses. {@link #close()} must not race with other calls.
+ * accesses. A {@link #close()} racing other calls never crashes the JVM: the file's pages are swapped for
+ * anonymous ones, so a racing call throws or reads zeros.
  *
  * <p><b>Processes.</b> Any number of processes, and any number of instances in one process, may open one
  * heap file at once. Allocator operations take turns through the <em>heap lock</em>, a word in the file's
@@ -454,7 +455,11 @@ public final class MappedHeap implements AutoCloseable {
             if (t instanceof SimulatedCrash || t instanceof InternalError) {
                 abandon(t);
             } else {
-                heapLock.release(token);
+                try {
+                    heapLock.release(token);
+                } catch (RuntimeException e) {
+                    t.addSuppressed(e);
+                }
             }
             throw t;
         }
@@ -476,9 +481,9 @@ public final class MappedHeap implements AutoCloseable {
         }
         try {
             journal.rollback();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure.addSuppressed(e);
-            unusableReason = "rollback failed: " + e;
+            unusableReason = "rollback failed: " + e; // the journal stays as it is: the next locker recovers
         }
     }
 

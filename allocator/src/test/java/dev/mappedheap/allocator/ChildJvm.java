@@ -74,11 +74,18 @@ public final class ChildJvm {
     /** Runs {@code command}, waiting at most 60 seconds. */
     public static Result run(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // read while it runs: a child that fills the pipe would otherwise block until the timeout
+        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("child JVM did not finish within 60 s: " + command);
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.exitValue(), output);
+        return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
     }
 }

@@ -43,8 +43,9 @@ class LockLivenessTest {
         // the holder's parent becomes `sleep`, which never reaps it: once killed it stays a zombie
         List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\" & exec sleep 60", "zombie-maker"));
         command.addAll(ChildJvm.command(HeapWorker.class, "hold", file.toString(), "0"));
+        long pid = -1;
         try (RunningChild parentOfHolder = RunningChild.start("sleep", command)) {
-            long pid = Long.parseLong(parentOfHolder.awaitLine("holding", 60_000).substring("holding ".length()));
+            pid = Long.parseLong(parentOfHolder.awaitLine("holding", 60_000).substring("holding ".length()));
             try (RunningChild waiter = start("waiter", "wait", file.toString())) {
                 waiter.awaitLine("waiting", 60_000);
                 assertThat(waiter.printed("acquired")).as("the holder is alive: the waiter waits").isFalse();
@@ -60,6 +61,10 @@ class LockLivenessTest {
                         .as("a zombie still looks alive by pid").contains(true);
                 assertThat(acquired - killed).isLessThan(ONE_SECOND);
                 assertThat(waiter.awaitExit(30)).isZero();
+            }
+        } finally {
+            if (pid > 0) { // if anything failed before the kill, the holder (not a child of ours) must not linger
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
         assertConsistentAfterTakeover(file);

@@ -1,12 +1,10 @@
 package dev.mappedheap.allocator.internal;
 
 import dev.mappedheap.allocator.HeapFullException;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import net.openhft.chronicle.core.Jvm;
 import net.openhft.posix.PosixAPI;
 
 /**
@@ -55,13 +53,20 @@ public final class FileSpace {
         return Method.ZEROS;
     }
 
+    /**
+     * Reserves {@code [from, to)} with fallocate only (no fallback that writes through the channel): for
+     * space that should already be reserved, where a failure means "do not use it".
+     *
+     * @return true when the range is reserved
+     */
+    public static boolean reserveWithFallocate(FileChannel channel, long from, long to) {
+        return to <= from || fallocate(channel, from, to - from);
+    }
+
     /** @return true when fallocate reserved the range; false when it failed or cannot be called here */
     private static boolean fallocate(FileChannel channel, long offset, long length) {
         try {
-            PosixAPI posix = PosixAPI.posix();
-            FileDescriptor descriptor = Jvm.getValue(channel, "fd");
-            int fd = Jvm.getValue(descriptor, "fd");
-            return posix.fallocate(fd, 0, offset, length) == 0;
+            return PosixAPI.posix().fallocate(Descriptors.number(channel), 0, offset, length) == 0;
         } catch (RuntimeException | LinkageError e) {
             return false;
         }

@@ -28,11 +28,17 @@ import net.openhft.posix.PosixAPI;
  * extends the limit to it (never past the file's real size), then checks again. So a process whose view
  * is stale catches up on its next access and never touches a byte past its own mapping.
  *
- * <p>Thread safety: accessors may be called from any thread. {@link #close} must not race with them.
+ * <p>Thread safety: accessors may be called from any thread, even while {@link #close} runs: it swaps the
+ * file's pages for anonymous ones rather than unmapping (see there), so a racing access fails its checks
+ * or reads zeros but never faults.
  */
 public final class HeapMemory implements AutoCloseable {
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
     private static final long MIN_WINDOW = 256L << 20;
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+    /** Linux x86-64 and arm64 values (the posix module's own constants are BSD's for some calls). */
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int PLACEHOLDER_FLAGS = 0x02 | 0x10 | 0x20 | 0x4000; // PRIVATE FIXED ANONYMOUS NORESERVE
     /** Below Chronicle's 1 MiB threshold, so each chunk is a single memmove-safe Unsafe copy. */
     private static final long COPY_CHUNK = 512L << 10;
 
@@ -114,12 +120,14 @@ public final class HeapMemory implements AutoCloseable {
         }
         long fileSize;
         try {
-            fileSize = channel.size();
+            fileSize = Descriptors.size(channel);
         } catch (IOException e) {
             return false; // the access that asked will report its offset as out of bounds
         }
         long newLimit = Math.min(Math.min(capacity, fileSize), maxWindow);
-        if (newLimit <= current.limit) {
+        // the grower reserved this space before raising the capacity; a damaged capacity word on a sparse
+        // file must not expose holes, which fault on a full disk, so reserve it again (free where it exists)
+        if (newLimit <= current.limit || !FileSpace.reserveWithFallocate(channel, current.limit, newLimit)) {
             return false;
         }
         extendLimit(newLimit);
@@ -349,15 +357,21 @@ public final class HeapMemory implements AutoCloseable {
                     + ") length=" + r.limit);
         }
         try {
-            channel.force(true);
+            Descriptors.fsync(channel);
         } catch (IOException e) {
             throw new HeapException("fsync failed", e);
         }
     }
 
     /**
-     * Unmaps every window and closes the channel. Idempotent. After this no accessor may be called: the
-     * heap that owns this object guarantees that.
+     * Releases the file: every window is replaced, at the same address, by an anonymous private mapping of
+     * zero pages, then the channel is closed. Idempotent.
+     *
+     * <p>Why not unmap: lock-free calls (raw accessors, {@code usableSize}) may still be running in other
+     * threads, with the window's address in hand; after an unmap they would fault and the JVM would die.
+     * Over the placeholder they read zeros or write into scratch pages and then fail their next check. The
+     * placeholders hold address space only (no file, no memory: {@code MAP_NORESERVE}, never touched) and
+     * are unmapped when this object becomes unreachable, when no call can be running on it.
      */
     @Override
     public synchronized void close() {
@@ -368,14 +382,20 @@ public final class HeapMemory implements AutoCloseable {
         retired.add(region);
         region = new Region(0, 0, 0);
         HeapException failure = null;
+        List<long[]> placeholders = new ArrayList<>();
         for (Region r : retired) {
+            if (replaceWithPlaceholder(r.address, r.windowSize)) {
+                placeholders.add(new long[] {r.address, r.windowSize});
+                continue;
+            }
             try {
-                OS.unmap(r.address, r.windowSize);
+                OS.unmap(r.address, r.windowSize); // no placeholder possible: unmap as the last resort
             } catch (IOException e) {
                 failure = new HeapException("cannot unmap the heap: windowSize=" + r.windowSize, e);
             }
         }
         retired.clear();
+        CLEANER.register(this, () -> placeholders.forEach(p -> PosixAPI.posix().munmap(p[0], p[1])));
         try {
             channel.close();
         } catch (IOException e) {
@@ -383,6 +403,15 @@ public final class HeapMemory implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** {@code mmap(address, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE)}. */
+    private static boolean replaceWithPlaceholder(long address, long size) {
+        try {
+            return PosixAPI.posix().mmap(address, size, PROT_READ_WRITE, PLACEHOLDER_FLAGS, -1, 0) == address;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
         }
     }
 }

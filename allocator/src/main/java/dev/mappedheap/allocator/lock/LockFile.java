@@ -1,23 +1,24 @@
 package dev.mappedheap.allocator.lock;
 
 import dev.mappedheap.allocator.HeapException;
+import dev.mappedheap.allocator.internal.FileSpace;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import net.openhft.chronicle.core.OS;
+import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * Lock layer: the companion lock file that tells live lock holders from dead ones.
@@ -37,7 +38,9 @@ import java.util.Set;
  *
  * <p>One object per lock file per JVM, shared by every instance in it: closing any channel of a file drops
  * every POSIX lock the JVM holds on it, so the channel is opened once and closed only when the last user
- * releases it. The file is {@code NAME.lock} beside the heap file {@code NAME}, created with the heap file's
+ * releases it. For the same reason the channel is used for nothing but {@code fcntl} locks (which a thread's
+ * interrupt does not break): the slots' bytes are read and written through a mapping of the first
+ * {@value #TABLE_BYTES} bytes, because an interrupted channel read or write would close the channel. The file is {@code NAME.lock} beside the heap file {@code NAME}, created with the heap file's
  * permissions and never deleted while a heap may be open.
  */
 public final class LockFile {
@@ -46,25 +49,35 @@ public final class LockFile {
     /** Slots in a lock file: at most this many heap instances can have one heap file open at once. */
     public static final int SLOT_COUNT = 1 << 16;
     private static final long SLOT_MASK = SLOT_COUNT - 1;
+    /** Bytes of slots, reserved on disk and mapped. */
+    public static final long TABLE_BYTES = (long) SLOT_COUNT * SLOT_LENGTH;
+    private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
     private static final Map<Object, LockFile> OPEN = new HashMap<>(); // guarded by LockFile.class
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Object key;
     private final Path path;
     private final FileChannel channel;
+    private final long table;
     /** The slots claimed by instances in this JVM, and their tokens. Guarded by {@code this}. */
     private final Map<Integer, Long> ownSlots = new HashMap<>();
     private int users; // guarded by LockFile.class
 
-    private LockFile(Object key, Path path, FileChannel channel) {
+    private LockFile(Object key, Path path, FileChannel channel, long table) {
         this.key = key;
         this.path = path;
         this.channel = channel;
+        this.table = table;
     }
 
-    /** @return the lock file that goes with {@code heapFile}: {@code NAME.lock} beside it */
-    public static Path pathFor(Path heapFile) {
-        return heapFile.resolveSibling(heapFile.getFileName() + ".lock");
+    /**
+     * @return the lock file that goes with {@code heapFile}: {@code NAME.lock} beside the file the path
+     *     really names, symbolic links resolved, so every path to one heap finds one lock file
+     * @throws IOException if the heap file does not exist
+     */
+    public static Path pathFor(Path heapFile) throws IOException {
+        Path real = heapFile.toRealPath();
+        return real.resolveSibling(real.getFileName() + ".lock");
     }
 
     /**
@@ -74,18 +87,32 @@ public final class LockFile {
      * @throws HeapException if the lock file cannot be created or opened
      */
     public static LockFile open(Path heapFile) {
-        Path path = pathFor(heapFile);
         synchronized (LockFile.class) {
+            Path path = heapFile;
             try {
-                createIfAbsent(path, heapFile);
-                Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+                path = pathFor(heapFile);
+                // keyed by the heap file's identity: names of one heap (hard links too) share one lock file here
+                Object key = Files.readAttributes(heapFile, BasicFileAttributes.class).fileKey();
                 if (key == null) {
-                    key = path.toAbsolutePath().normalize();
+                    key = heapFile.toRealPath();
                 }
                 LockFile shared = OPEN.get(key);
                 if (shared == null) {
-                    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    shared = new LockFile(key, path, channel);
+                    createIfAbsent(path, heapFile);
+                    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new HeapException("the heap's lock file is not a regular file: file=" + path
+                                + " (a symbolic link or other file in its place is refused)");
+                    }
+                    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS);
+                    try {
+                        FileSpace.reserve(path, channel, 0, TABLE_BYTES); // never map a page the file lacks
+                        shared = new LockFile(key, path, channel,
+                                OS.map(channel, FileChannel.MapMode.READ_WRITE, 0, TABLE_BYTES));
+                    } catch (IOException | RuntimeException e) {
+                        channel.close();
+                        throw e;
+                    }
                     OPEN.put(key, shared);
                 }
                 shared.users++;
@@ -96,22 +123,27 @@ public final class LockFile {
         }
     }
 
-    /** Creates the lock file with the heap file's permissions, so whoever may open the heap may lock it. */
+    /**
+     * Creates the lock file with the heap file's read and write permissions, set explicitly after creation
+     * so the umask cannot narrow them: whoever may open the heap may lock it.
+     */
     private static void createIfAbsent(Path path, Path heapFile) throws IOException {
-        if (Files.exists(path)) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        Set<PosixFilePermission> permissions;
         try {
-            Set<PosixFilePermission> permissions;
-            try {
-                permissions = Files.getPosixFilePermissions(heapFile);
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(path);
-                return;
-            }
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(permissions));
+            permissions = Files.getPosixFilePermissions(heapFile);
+        } catch (UnsupportedOperationException notPosix) {
+            permissions = null;
+        }
+        try {
+            Files.createFile(path);
         } catch (FileAlreadyExistsException raced) {
-            // another process created it first: the same file, use it
+            return; // another process created it first: the same file, use it
+        }
+        if (permissions != null) {
+            Files.setPosixFilePermissions(path, permissions);
         }
     }
 
@@ -123,6 +155,7 @@ public final class LockFile {
             }
             OPEN.remove(key);
             try {
+                OS.unmap(table, TABLE_BYTES);
                 channel.close();
             } catch (IOException ignored) {
                 // nothing is locked any more; a failed close leaks a descriptor and nothing else
@@ -155,12 +188,9 @@ public final class LockFile {
                 continue; // another live instance's slot
             }
             long token = newToken(slot);
-            try {
-                writeSlot(slot, token, ProcessHandle.current().pid());
-            } catch (IOException e) {
-                releaseQuietly(lock);
-                throw new HeapException("cannot write the lock file: file=" + path + " slot=" + slot, e);
-            }
+            long at = table + (long) slot * SLOT_LENGTH;
+            MEMORY.writeLong(at + 8, ProcessHandle.current().pid());
+            MEMORY.writeOrderedLong(at, token);
             ownSlots.put(slot, token);
             return new Owner(this, token, lock);
         }
@@ -201,7 +231,7 @@ public final class LockFile {
             return own == token; // an instance in this JVM holds the slot now; only its own token is alive
         }
         try {
-            if (readSlotToken(slot) != token) {
+            if (MEMORY.readVolatileLong(table + (long) slot * SLOT_LENGTH) != token) {
                 return false; // the slot was claimed again since: the instance behind the token has gone
             }
             FileLock probe = channel.tryLock((long) slot * SLOT_LENGTH, SLOT_LENGTH, false);
@@ -222,42 +252,14 @@ public final class LockFile {
      *     again since (for diagnostics only: pids are reused)
      */
     public synchronized long pidOf(long token) {
-        int slot = slotOf(token);
-        try {
-            ByteBuffer buffer = readSlot(slot);
-            return buffer.getLong(0) == token ? buffer.getLong(8) : -1;
-        } catch (IOException e) {
-            return -1;
-        }
+        long at = table + (long) slotOf(token) * SLOT_LENGTH;
+        long pid = MEMORY.readVolatileLong(at + 8);
+        return MEMORY.readVolatileLong(at) == token ? pid : -1;
     }
 
     /** @return the slot number a token names */
     public static int slotOf(long token) {
         return (int) (token & SLOT_MASK);
-    }
-
-    private long readSlotToken(int slot) throws IOException {
-        return readSlot(slot).getLong(0);
-    }
-
-    private ByteBuffer readSlot(int slot) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(SLOT_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        long position = (long) slot * SLOT_LENGTH;
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
-                break; // past the end: never written, reads as zeros
-            }
-        }
-        return buffer.clear();
-    }
-
-    private void writeSlot(int slot, long token, long pid) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(SLOT_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(token).putLong(pid).flip();
-        long position = (long) slot * SLOT_LENGTH;
-        while (buffer.hasRemaining()) {
-            channel.write(buffer, position + buffer.position());
-        }
     }
 
     private static void releaseQuietly(FileLock lock) {

@@ -57,38 +57,50 @@ public final class RobustLock {
         return acquireContended(token);
     }
 
+    /**
+     * Waits without being disturbed by an interrupt: a set flag would make {@code parkNanos} return at once,
+     * a hot spin. The flag is cleared while waiting and set again on return.
+     */
     private boolean acquireContended(long token) {
+        boolean interrupted = Thread.interrupted();
         long start = System.nanoTime();
         long nextProbe = start + TimeUnit.MILLISECONDS.toNanos(FIRST_PROBE_MILLIS);
         long park = MIN_PARK_NANOS;
-        for (int attempt = 0;; attempt++) {
-            long holder = memory.readVolatileLong(wordOffset);
-            if (holder == 0) {
-                if (memory.compareAndSwapLong(wordOffset, 0, token)) {
-                    return false;
-                }
-                continue;
-            }
-            if (holder == token) {
-                throw new IllegalStateException("lock already held by this owner: word=" + wordOffset);
-            }
-            long now = System.nanoTime();
-            if (now - nextProbe >= 0) {
-                if (!lockFile.isAlive(holder)) {
-                    if (memory.compareAndSwapLong(wordOffset, holder, token)) {
-                        return true;
+        try {
+            for (int attempt = 0;; attempt++) {
+                long holder = memory.readVolatileLong(wordOffset);
+                if (holder == 0) {
+                    if (memory.compareAndSwapLong(wordOffset, 0, token)) {
+                        return false;
                     }
-                    continue; // someone else took it over first, or it was released: look again
+                    continue;
                 }
-                nextProbe = now + TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MILLIS);
+                if (holder == token) {
+                    throw new IllegalStateException("lock already held by this owner: word=" + wordOffset);
+                }
+                long now = System.nanoTime();
+                if (now - nextProbe >= 0) {
+                    if (!lockFile.isAlive(holder)) {
+                        if (memory.compareAndSwapLong(wordOffset, holder, token)) {
+                            return true;
+                        }
+                        continue; // someone else took it over first, or it was released: look again
+                    }
+                    nextProbe = now + TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MILLIS);
+                }
+                if (attempt < SPINS) {
+                    Thread.onSpinWait();
+                } else if (attempt < SPINS + YIELDS) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(park);
+                    interrupted |= Thread.interrupted();
+                    park = Math.min(park * 2, TimeUnit.MICROSECONDS.toNanos(MAX_PARK_MICROS));
+                }
             }
-            if (attempt < SPINS) {
-                Thread.onSpinWait();
-            } else if (attempt < SPINS + YIELDS) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(park);
-                park = Math.min(park * 2, TimeUnit.MICROSECONDS.toNanos(MAX_PARK_MICROS));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
