@@ -46,28 +46,7 @@ class LockRobustnessTest {
                 assertThat(other.awaitExit(30)).isZero();
             }
             // 3. this JVM's live instance takes the heap lock and is busy inside an operation
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch go = new CountDownLatch(1);
-            mine.journal().crashHook(write -> {
-                if (write == 0) {
-                    holding.countDown();
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
-            AtomicReference<Throwable> opFailure = new AtomicReference<>();
-            Thread op = new Thread(() -> {
-                try {
-                    mine.allocate(100);
-                } catch (Throwable t) {
-                    opFailure.set(t);
-                }
-            });
-            op.start();
-            holding.await();
+            HeldOperation held = HeldOperation.start(mine);
             // 4. a process that waits for it must wait: the holder is alive
             boolean tookOver;
             try (RunningChild waiter = RunningChild.start("waiter",
@@ -76,12 +55,12 @@ class LockRobustnessTest {
                 Thread.sleep(3000);
                 tookOver = waiter.printed("acquired");
                 System.out.println("waiter: " + waiter.output());
-                go.countDown();
-                op.join();
+                held.finish();
                 waiter.awaitExit(30);
             }
-            System.out.println("the live holder's allocate ended with: " + opFailure.get());
+            System.out.println("the live holder's allocate ended with: " + held.failure.get());
             assertThat(tookOver).as("a live instance, in the middle of an operation, was taken over").isFalse();
+            assertThat(held.failure.get()).as("the holder's operation completes").isNull();
         }
     }
 
@@ -94,38 +73,17 @@ class LockRobustnessTest {
         Path other = Files.createDirectory(dir.resolve("elsewhere"));
         Path link = Files.createSymbolicLink(other.resolve("link.heap"), file);
         try (MappedHeap a = MappedHeap.open(file); MappedHeap b = MappedHeap.open(link)) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch go = new CountDownLatch(1);
-            a.journal().crashHook(write -> {
-                if (write == 0) {
-                    holding.countDown();
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
-            AtomicReference<Throwable> aFailure = new AtomicReference<>();
-            Thread op = new Thread(() -> {
-                try {
-                    a.allocate(100);
-                } catch (Throwable t) {
-                    aFailure.set(t);
-                }
-            });
-            op.start();
-            holding.await();
+            HeldOperation held = HeldOperation.start(a);
             Thread waiter = new Thread(() -> b.allocate(100));
             waiter.start();
             waiter.join(2000);
             boolean bFinished = !waiter.isAlive();
-            go.countDown();
-            op.join();
+            held.finish();
             waiter.join();
             System.out.println("lock files: " + Files.exists(dir.resolve("real.heap.lock")) + " "
-                    + Files.exists(other.resolve("link.heap.lock")) + "; holder's op ended with " + aFailure.get());
+                    + Files.exists(other.resolve("link.heap.lock")) + "; holder's op ended with " + held.failure.get());
             assertThat(bFinished).as("b took the heap lock while a, alive, held it").isFalse();
+            assertThat(held.failure.get()).as("the holder's operation completes").isNull();
         }
     }
 
@@ -195,5 +153,42 @@ class LockRobustnessTest {
                 dir.resolve("race.heap").toString()));
         System.out.println("exit=" + result.exitCode() + " output=" + result.output().lines().limit(8).toList());
         assertThat(result.exitCode()).isZero();
+    }
+
+    /** An allocation stopped inside the heap lock (after its first journaled write) until {@link #finish}. */
+    private static final class HeldOperation {
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch go = new CountDownLatch(1);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread;
+
+        static HeldOperation start(MappedHeap heap) throws InterruptedException {
+            HeldOperation held = new HeldOperation();
+            heap.journal().crashHook(write -> {
+                if (write == 0) {
+                    held.holding.countDown();
+                    try {
+                        held.go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            held.thread = new Thread(() -> {
+                try {
+                    heap.allocate(100);
+                } catch (Throwable t) {
+                    held.failure.set(t);
+                }
+            });
+            held.thread.start();
+            held.holding.await();
+            return held;
+        }
+
+        void finish() throws InterruptedException {
+            go.countDown();
+            thread.join();
+        }
     }
 }
