@@ -347,6 +347,17 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
+     * Stores {@code offset} as the root only if the root is still {@code expected}, as one atomic operation:
+     * for processes that race to create the same table of contents.
+     *
+     * @return true when the root was {@code expected} and is now {@code offset}
+     * @throws InvalidOffsetException if {@code offset} is outside the heap
+     */
+    public boolean compareAndSetRoot(long expected, long offset) {
+        return atomically(SWAP_ROOT, expected, offset, 0) == 1;
+    }
+
+    /**
      * One journaled operation, run by {@link #atomically}. The operations are constants that capture nothing
      * and take their arguments as parameters: a capturing lambda would put a small object on the Java heap
      * for every call, which the JIT does not always remove.
@@ -368,6 +379,14 @@ public final class MappedHeap implements AutoCloseable {
     private static final Operation SET_ROOT = (heap, offset, unused, unused2) -> {
         heap.storeRoot(offset);
         return 0;
+    };
+
+    private static final Operation SWAP_ROOT = (heap, expected, offset, unused) -> {
+        if (heap.memory.readLong(HeaderLayout.ROOT_OFFSET) != expected) {
+            return 0;
+        }
+        heap.storeRoot(offset);
+        return 1;
     };
 
     private void storeRoot(long offset) {
