@@ -163,10 +163,10 @@ final class HeapFile {
     record Opened(HeapMemory memory, Header header) {}
 
     private static Header readHeader(Path file, FileChannel channel) throws IOException {
-        long fileSize = channel.size();
-        if (fileSize < HEADER_LENGTH) {
+        long sizeBefore = channel.size();
+        if (sizeBefore < HEADER_LENGTH) {
             throw new IncompatibleFormatException(
-                    "file too short to be a heap: file=" + file + " size=" + fileSize + " minimum=" + HEADER_LENGTH);
+                    "file too short to be a heap: file=" + file + " size=" + sizeBefore + " minimum=" + HEADER_LENGTH);
         }
         ByteBuffer buffer = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         while (buffer.hasRemaining()) {
@@ -214,6 +214,9 @@ final class HeapFile {
                 "a multiple of 4096 above " + heapStart);
         require(capacity > heapStart && capacity <= maxSize && BlockLayout.aligned(capacity), file, "capacity",
                 capacity, "16-aligned, in (" + heapStart + ", " + maxSize + "]");
+        // the size is read after the header: another process grows the file before it raises the capacity,
+        // so a size read before the header could be older than the capacity it holds
+        long fileSize = channel.size();
         if (capacity > fileSize) {
             throw new HeapCorruptedException("file truncated: file=" + file + " field=capacity offset=" + CAPACITY_OFFSET
                     + " capacity=" + capacity + " fileSize=" + fileSize);
