@@ -12,6 +12,8 @@
 # Environment:
 #   PARTS        "modes overhead" (default), or one of them
 #   ROUNDS       rounds per part (default 3); each round runs every mode / both guards once, in rotated order
+#   MODES        the modes part's modes (default "1proc 2proc 2threads"); also "2threads-2heaps": 2 threads in
+#                one JVM, each with its own MappedHeap instance (they meet only at the heap lock in the file)
 #   WARMUP       seconds of W2 steps before the measured window of a shared-heap run (default 5)
 #   MEASURE      seconds of the measured window (default 10)
 #   JMH_OPTS     JMH options of the overhead part (default "-wi 2 -i 4")
@@ -35,6 +37,7 @@ fi
 
 parts=${PARTS:-modes overhead}
 rounds=${ROUNDS:-3}
+read -r -a modes <<< "${MODES:-1proc 2proc 2threads}"
 warmup=${WARMUP:-5}
 measure=${MEASURE:-10}
 read -r -a jmh_opts <<< "${JMH_OPTS:--wi 2 -i 4}"
@@ -73,15 +76,29 @@ machine_line() {
 } | tee "$out/machine.txt"
 
 # ---- part 1: W2 on a shared heap, three modes ----
+mode_args() { # the SharedHeapW2 arguments of a mode
+  case $1 in
+    1proc) echo processes=1 threads=1 ;;
+    2proc) echo processes=2 threads=1 ;;
+    2threads) echo processes=1 threads=2 ;;
+    2threads-2heaps) echo processes=1 threads=2 heapPerThread=true ;;
+    *) echo "unknown mode: $1 (1proc 2proc 2threads 2threads-2heaps)" >&2; return 1 ;;
+  esac
+}
+
 run_modes() {
-  local modes=("1proc processes=1 threads=1" "2proc processes=2 threads=1" "2threads processes=1 threads=2")
-  local r i label procs threads
+  local r i label args
+  for label in "${modes[@]}"; do
+    mode_args "$label" > /dev/null
+  done
   for ((r = 1; r <= rounds; r++)); do
-    for ((i = 0; i < 3; i++)); do
-      read -r label procs threads <<< "${modes[(i + r - 1) % 3]}"
+    for ((i = 0; i < ${#modes[@]}; i++)); do
+      label=${modes[(i + r - 1) % ${#modes[@]}]}
+      args=$(mode_args "$label")
       { echo; machine_line; echo "# round $r $label"; } | tee -a "$out/modes.txt"
-      "$java" "${heap_flags[@]}" -cp "$jar" dev.mappedheap.jmh.multi.SharedHeapW2 "label=$label" "$procs" \
-        "$threads" "warmup=$warmup" "measure=$measure" "dir=$bench_dir" 2>&1 | tee -a "$out/modes.txt"
+      # shellcheck disable=SC2086 # $args is several words on purpose
+      "$java" "${heap_flags[@]}" -cp "$jar" dev.mappedheap.jmh.multi.SharedHeapW2 "label=$label" $args \
+        "warmup=$warmup" "measure=$measure" "dir=$bench_dir" 2>&1 | tee -a "$out/modes.txt"
     done
   done
 }
@@ -103,11 +120,11 @@ summarize_modes() {
   echo "${measure} s measured per run; every run audited afterwards (check() clean, every block holds its slot"
   echo "number, no two live blocks overlap, live block count exact)."
   echo
-  printf '%-9s %5s %15s %25s %15s %23s\n' mode runs "steps/s median" "range" "ratio (medians)" "ratio per round: range"
+  printf '%-15s %5s %15s %25s %15s %23s\n' mode runs "steps/s median" "range" "ratio (medians)" "ratio per round: range"
   local key med min max n rmin rmax
   while read -r key med min max n; do
     read -r _ _ rmin rmax _ < <(awk -v k="$key" '$1 == k' <<< "$ratios")
-    printf '%-9s %5d %15.0f %12.0f - %-10.0f %15.2f %16.2f - %.2f\n' "$key" "$n" "$med" "$min" "$max" \
+    printf '%-15s %5d %15.0f %12.0f - %-10.0f %15.2f %16.2f - %.2f\n' "$key" "$n" "$med" "$min" "$max" \
       "$(awk -v a="$med" -v b="$base" 'BEGIN { print a / b }')" "$rmin" "$rmax"
   done <<< "$rows"
 }

@@ -47,7 +47,7 @@ final class ChildJvm {
      * @throws IOException if the JVM cannot be started
      */
     static ChildJvm start(int number, Path heapFile, Path outDir, int firstWorker, int threads, long warmupSeconds,
-            long measureSeconds) throws IOException {
+            long measureSeconds, boolean heapPerThread) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -60,6 +60,7 @@ final class ChildJvm {
         command.add(Integer.toString(threads));
         command.add(Long.toString(warmupSeconds));
         command.add(Long.toString(measureSeconds));
+        command.add(Boolean.toString(heapPerThread));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new ChildJvm(number, p);
     }

@@ -42,6 +42,7 @@ public final class SharedHeapW2 {
     private final long warmupSeconds;
     private final long measureSeconds;
     private final Path baseDir;
+    private final boolean heapPerThread;
 
     private SharedHeapW2(Settings s) {
         this.label = s.text("label", "run");
@@ -50,14 +51,16 @@ public final class SharedHeapW2 {
         this.warmupSeconds = s.number("warmup", 5);
         this.measureSeconds = s.number("measure", 10);
         this.baseDir = Path.of(s.text("dir", System.getProperty("java.io.tmpdir")));
+        this.heapPerThread = Boolean.parseBoolean(s.text("heapPerThread", "false"));
         if (processes < 1 || threads < 1 || warmupSeconds < 0 || measureSeconds < 1) {
             throw new IllegalArgumentException("need processes>=1 threads>=1 warmup>=0 measure>=1: processes="
                     + processes + " threads=" + threads + " warmup=" + warmupSeconds + " measure=" + measureSeconds);
         }
-        if (BenchmarkSwitch.UNGUARDED && processes > 1) {
-            // without the heap lock in the file, two processes would corrupt the heap
+        if (BenchmarkSwitch.UNGUARDED && (processes > 1 || heapPerThread && threads > 1)) {
+            // without the heap lock in the file, two processes (or two instances) would corrupt the heap
             throw new IllegalArgumentException("-Dmappedheap.benchmark.unguarded=true with processes=" + processes
-                    + ": the switch removes the lock between processes; use one process");
+                    + " heapPerThread=" + heapPerThread + ": the switch removes the lock between instances;"
+                    + " use one process and one instance");
         }
     }
 
@@ -65,7 +68,8 @@ public final class SharedHeapW2 {
      * Runs one measurement; see the class comment.
      *
      * @param args {@code key=value}: label, processes, threads (per process), warmup and measure (seconds),
-     *     dir (where the run's directory goes)
+     *     dir (where the run's directory goes), heapPerThread ({@code true}: each thread opens its own
+     *     MappedHeap instead of sharing its JVM's one)
      */
     public static void main(String[] args) {
         try {
@@ -92,14 +96,15 @@ public final class SharedHeapW2 {
         try {
             Path heapFile = dir.resolve("heap.mh");
             MappedHeap.create(heapFile, MappedHeapAllocator.OPTIONS).close();
-            System.out.printf(Locale.ROOT, "# %s: processes=%d threads=%d warmup=%ds measure=%ds unguarded=%b heap=%s%n",
-                    label, processes, threads, warmupSeconds, measureSeconds, BenchmarkSwitch.UNGUARDED, heapFile);
+            System.out.printf(Locale.ROOT, "# %s: processes=%d threads=%d heapPerThread=%b warmup=%ds measure=%ds unguarded=%b"
+                    + " heap=%s%n", label, processes, threads, heapPerThread, warmupSeconds, measureSeconds,
+                    BenchmarkSwitch.UNGUARDED, heapFile);
             double stepsPerSecond = measure(heapFile, dir);
             String audit = SharedHeapAudit.audit(heapFile, dir, processes * threads);
             System.out.printf(Locale.ROOT,
-                    "RESULT label=%s processes=%d threads=%d workers=%d stepsPerSecond=%.0f nsPerStepPerWorker=%.1f"
-                            + " unguarded=%b %s%n",
-                    label, processes, threads, processes * threads, stepsPerSecond,
+                    "RESULT label=%s processes=%d threads=%d heapPerThread=%b workers=%d stepsPerSecond=%.0f"
+                            + " nsPerStepPerWorker=%.1f unguarded=%b %s%n",
+                    label, processes, threads, heapPerThread, processes * threads, stepsPerSecond,
                     1e9 * processes * threads / stepsPerSecond, BenchmarkSwitch.UNGUARDED, audit);
         } finally {
             TempDirs.deleteTree(dir);
@@ -111,7 +116,8 @@ public final class SharedHeapW2 {
         List<ChildJvm> children = new ArrayList<>();
         try {
             for (int c = 0; c < processes; c++) {
-                children.add(ChildJvm.start(c, heapFile, dir, c * threads, threads, warmupSeconds, measureSeconds));
+                children.add(ChildJvm.start(c, heapFile, dir, c * threads, threads, warmupSeconds, measureSeconds,
+                        heapPerThread));
             }
             for (ChildJvm child : children) {
                 System.out.println("# ready: " + child.expect(W2Child.READY, 300));
@@ -153,7 +159,8 @@ public final class SharedHeapW2 {
 
     /** The {@code key=value} arguments. */
     private record Settings(List<String> args) {
-        static final Set<String> KEYS = Set.of("label", "processes", "threads", "warmup", "measure", "dir");
+        static final Set<String> KEYS = Set.of("label", "processes", "threads", "warmup", "measure", "dir",
+                "heapPerThread");
 
         static Settings parse(String[] args) {
             for (String a : args) {

@@ -34,9 +34,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * would (a worker may still be inside the heap; the heap's lock survives the death of its holder). End of input
  * on stdin means the parent is gone: the child fails the same way, so no child outlives its parent.
  *
- * <p>Arguments: {@code HEAP_FILE OUT_DIR FIRST_WORKER THREADS WARMUP_SECONDS MEASURE_SECONDS}. Worker {@code i}
- * of this JVM is worker {@code FIRST_WORKER + i} of the run and seeds its PRNG with
- * {@link SplitMix64#SEED} {@code + FIRST_WORKER + i}.
+ * <p>Arguments: {@code HEAP_FILE OUT_DIR FIRST_WORKER THREADS WARMUP_SECONDS MEASURE_SECONDS HEAP_PER_THREAD}.
+ * Worker {@code i} of this JVM is worker {@code FIRST_WORKER + i} of the run and seeds its PRNG with
+ * {@link SplitMix64#SEED} {@code + FIRST_WORKER + i}. The workers share one {@link MappedHeap} instance, or,
+ * with {@code HEAP_PER_THREAD} {@code true}, each opens its own.
  */
 public final class W2Child {
     /** Starts every line meant for the parent; other output (a library's warning) passes through. */
@@ -56,17 +57,17 @@ public final class W2Child {
     /**
      * Runs the child; see the class comment for the arguments and the protocol.
      *
-     * @param args {@code HEAP_FILE OUT_DIR FIRST_WORKER THREADS WARMUP_SECONDS MEASURE_SECONDS}
+     * @param args {@code HEAP_FILE OUT_DIR FIRST_WORKER THREADS WARMUP_SECONDS MEASURE_SECONDS HEAP_PER_THREAD}
      */
     public static void main(String[] args) {
         try {
-            if (args.length != 6) {
-                throw new IllegalArgumentException(
-                        "usage: W2Child HEAP_FILE OUT_DIR FIRST_WORKER THREADS WARMUP_SECONDS MEASURE_SECONDS");
+            if (args.length != 7) {
+                throw new IllegalArgumentException("usage: W2Child HEAP_FILE OUT_DIR FIRST_WORKER THREADS"
+                        + " WARMUP_SECONDS MEASURE_SECONDS HEAP_PER_THREAD");
             }
             new W2Child().run(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2]),
                     Integer.parseInt(args[3]), TimeUnit.SECONDS.toNanos(Long.parseLong(args[4])),
-                    TimeUnit.SECONDS.toNanos(Long.parseLong(args[5])));
+                    TimeUnit.SECONDS.toNanos(Long.parseLong(args[5])), Boolean.parseBoolean(args[6]));
         } catch (Throwable t) {
             say(FAILED + " " + t.toString().replace('\n', ' '));
             t.printStackTrace();
@@ -78,8 +79,13 @@ public final class W2Child {
     }
 
     private void run(Path heapFile, Path outDir, int firstWorker, int threads, long warmupNanos,
-            long measureNanos) throws Exception {
-        MappedHeap heap = MappedHeap.open(heapFile);
+            long measureNanos, boolean heapPerThread) throws Exception {
+        // one instance for all threads (they queue on its ReentrantLock first), or one each (they meet only
+        // at the heap lock in the file, as processes do)
+        MappedHeap[] heaps = new MappedHeap[heapPerThread ? threads : 1];
+        for (int i = 0; i < heaps.length; i++) {
+            heaps[i] = MappedHeap.open(heapFile);
+        }
         AtomicLongArray progress = new AtomicLongArray(threads * W2Worker.STRIDE);
         CountDownLatch filled = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
@@ -87,7 +93,8 @@ public final class W2Child {
         Thread[] running = new Thread[threads];
         long fillStart = System.nanoTime();
         for (int i = 0; i < threads; i++) {
-            workers[i] = new W2Worker(MappedHeapAllocator.wrapping(heap), SplitMix64.SEED + firstWorker + i,
+            workers[i] = new W2Worker(MappedHeapAllocator.wrapping(heaps[i % heaps.length]),
+                    SplitMix64.SEED + firstWorker + i,
                     progress, i, filled, go);
             running[i] = new Thread(workers[i], "w2-worker-" + (firstWorker + i));
             running[i].setDaemon(true);
@@ -135,7 +142,9 @@ public final class W2Child {
         for (long s : sample(progress, threads)) {
             totalSteps += s;
         }
-        heap.close();
+        for (MappedHeap heap : heaps) {
+            heap.close();
+        }
         say(DONE + " totalSteps=" + totalSteps + " liveBytes=" + liveBytes + " sink=" + sink);
     }
 
