@@ -5,8 +5,8 @@
 #             ratio to 1 process. About 20 s per run, 3 runs per round.
 #   overhead  JMH, the same benchmarks with the heap lock + journal (guarded) and without them
 #             (-Dmappedheap.benchmark.unguarded=true): HeapLockBench (uncontended lock cost), W2 step, W1 phases.
-#             About 2 min per guard per round.
-# Default (3 rounds, both parts): about 15 minutes on 2 cores.
+#             About 40-60 s per guard per round.
+# Default (3 rounds, both parts): about 8 minutes on 2 cores.
 #
 # Usage: jmh/run-multiprocess-bench.sh
 # Environment:
