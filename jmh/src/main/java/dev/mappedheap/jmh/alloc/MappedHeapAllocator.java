@@ -4,14 +4,11 @@ package dev.mappedheap.jmh.alloc;
 import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.HeapStats;
 import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.jmh.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@link MappedHeap} as an {@link AllocatorUnderTest}: a handle is the block's offset in the heap file. Each
@@ -25,7 +22,7 @@ import java.util.stream.Stream;
  * they never grow: compare with that in mind.
  *
  * <p>{@link #copy} is {@link MappedHeap#copy} (a bounds-checked memmove), as the Unsafe peer's is
- * {@code Unsafe.copyMemory}. Not thread-safe here (one benchmark thread per instance).
+ * {@code Unsafe.copyMemory}. As thread-safe as MappedHeap; the JMH workloads use one per benchmark thread.
  */
 public final class MappedHeapAllocator implements AllocatorUnderTest {
     /** 64 MiB initial size, 64 MiB growth increment, unbounded. */
@@ -33,11 +30,25 @@ public final class MappedHeapAllocator implements AllocatorUnderTest {
             HeapOptions.defaults().initialSize(64L << 20).growthIncrement(64L << 20);
 
     private final MappedHeap heap;
+    /** The file to delete on close; {@code null} for a {@link #wrapping} of a heap the caller owns. */
     private final Path file;
 
     private MappedHeapAllocator(MappedHeap heap, Path file) {
         this.heap = heap;
         this.file = file;
+    }
+
+    /**
+     * For heaps shared by several workers (threads or processes, {@code dev.mappedheap.jmh.multi}): wraps a heap
+     * the caller opened and keeps, so every worker drives it through the same calls as the JMH workloads.
+     * {@link #close} of the wrapper closes the heap (idempotent) and deletes nothing; MappedHeap itself is
+     * thread-safe, so one heap may have several wrappers.
+     *
+     * @param heap an open heap
+     * @return the wrapper
+     */
+    public static MappedHeapAllocator wrapping(MappedHeap heap) {
+        return new MappedHeapAllocator(heap, null);
     }
 
     /** @return a factory of heaps with {@link #OPTIONS}, each in a new file of one fresh temporary directory */
@@ -98,7 +109,9 @@ public final class MappedHeapAllocator implements AllocatorUnderTest {
         try {
             heap.close();
         } finally {
-            Files.deleteIfExists(file);
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
@@ -127,13 +140,7 @@ public final class MappedHeapAllocator implements AllocatorUnderTest {
 
         @Override
         public void close() throws IOException {
-            List<Path> paths;
-            try (Stream<Path> walk = Files.walk(dir)) {
-                paths = walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-            }
-            for (Path p : paths) {
-                Files.deleteIfExists(p);
-            }
+            TempDirs.deleteTree(dir);
         }
     }
 }

@@ -113,8 +113,18 @@ public final class Workloads {
      * @return the last handle allocated
      */
     public static long w2Steps(AllocatorUnderTest a, SplitMix64 rng, long[] h, int[] sz) {
+        return w2Steps(a, rng, h, sz, W2_STEPS);
+    }
+
+    /**
+     * The first {@code steps} W2 steps, or the next ones when called again with the same {@code rng}: the
+     * time-bounded runs ({@code dev.mappedheap.jmh.multi}) step in batches through this same loop.
+     *
+     * @return the last handle allocated, 0 when {@code steps} is 0
+     */
+    public static long w2Steps(AllocatorUnderTest a, SplitMix64 rng, long[] h, int[] sz, int steps) {
         long last = 0;
-        for (int step = 0; step < W2_STEPS; step++) {
+        for (int step = 0; step < steps; step++) {
             int k = (int) rng.nextBelow(W2_SLOTS);
             a.free(h[k]);
             last = w2Put(a, rng, h, sz, k);

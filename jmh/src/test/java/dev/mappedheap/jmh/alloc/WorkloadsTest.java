@@ -38,6 +38,21 @@ class WorkloadsTest {
     }
 
     @Test
+    void w2StepsInBatchesReplayTheSameSequence() {
+        // the shared-heap runs step in batches of W2Worker.BATCH = 256; any batching must give the spec's W2
+        FakeAllocator a = new FakeAllocator();
+        SplitMix64 rng = new SplitMix64(SplitMix64.SEED);
+        long[] h = new long[Workloads.W2_SLOTS];
+        int[] sz = new int[Workloads.W2_SLOTS];
+        Workloads.w2Fill(a, rng, h, sz);
+        for (int done = 0; done < Workloads.W2_STEPS; done += 256) {
+            Workloads.w2Steps(a, rng, h, sz, Math.min(256, Workloads.W2_STEPS - done));
+        }
+        Workloads.verifyIndexes("W2", a, h, Workloads.W2_SLOTS);
+        assertEquals(Workloads.W2_LIVE_BYTES, Workloads.liveBytes(sz));
+    }
+
+    @Test
     void w3EndsWith424874254LiveBytesBothWays() {
         for (boolean copy : new boolean[] {false, true}) {
             FakeAllocator a = new FakeAllocator();
