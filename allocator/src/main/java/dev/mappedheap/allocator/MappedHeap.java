@@ -230,7 +230,9 @@ public final class MappedHeap implements AutoCloseable {
     /**
      * Allocates a block and stores its offset into the 8-byte word at {@code fieldOffset} of the live block
      * {@code holder}, as one atomic operation: after a crash the block is either not allocated or linked,
-     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.)
+     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.) The new
+     * block's payload reads as zeros, so a crash between the link and the caller's first write leaves a
+     * linked block of zeros, never bytes of the block's previous owner.
      *
      * @param holder a live block that will point at the new one
      * @param fieldOffset offset of the link word inside {@code holder}'s payload: 8-aligned, in bounds

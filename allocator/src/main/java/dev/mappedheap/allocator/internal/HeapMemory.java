@@ -330,6 +330,13 @@ public final class HeapMemory implements AutoCloseable {
         MEMORY.writeInt(address(offset, 4), value);
     }
 
+    /** Sets {@code len} bytes from {@code offset} to zero. */
+    public void zero(long offset, long len) {
+        if (len > 0) {
+            MEMORY.setMemory(address(offset, len), len, (byte) 0);
+        }
+    }
+
     /** Copies {@code len} bytes inside the heap; the ranges must not overlap. */
     public void copy(long fromOffset, long toOffset, long len) {
         long src = address(fromOffset, len);

@@ -130,7 +130,7 @@ public final class Transaction implements HeapWriter, AutoCloseable {
 
     // ---------------------------------------------------------------- allocation
 
-    /** Allocates a block that the transaction frees again unless it commits. */
+    /** Allocates a zeroed block that the transaction frees again unless it commits. */
     @Override
     public long allocate(long size) {
         checkOpen();
@@ -173,10 +173,10 @@ public final class Transaction implements HeapWriter, AutoCloseable {
         if (logBlock == 0 || logCount == LOG_ENTRIES) {
             long holder = logBlock == 0 ? table.offset() : logBlock;
             long field = logBlock == 0 ? slot - table.offset() + LOG_HEAD : LOG_NEXT;
-            long block = heap.allocateInto(holder, field, LOG_BLOCK_BYTES);
-            heap.writeLong(block + LOG_NEXT, 0);
-            heap.writeOrderedLong(block + LOG_COUNT, 0);
-            logBlock = block;
+            // allocateInto hands the block over zeroed (next 0, count 0) in the same atomic step that links
+            // it: a recovery that finds a block linked by an owner killed right after sees an empty block,
+            // never the stale entries of the transaction that used the same memory before.
+            logBlock = heap.allocateInto(holder, field, LOG_BLOCK_BYTES);
             logCount = 0;
         }
         long entry = logBlock + LOG_ENTRIES_OFFSET + (long) ENTRY_LENGTH * logCount;
