@@ -45,6 +45,7 @@ public final class Transaction implements HeapWriter, AutoCloseable {
     private final TreeMap<Long, Long> allocated = new TreeMap<>();
     private final Set<Long> freed = new HashSet<>();
     private final List<HeapLock> locks = new ArrayList<>();
+    private List<Runnable> beforeUnlock;
     private long logBlock;
     private int logCount;
     private boolean finished;
@@ -74,6 +75,20 @@ public final class Transaction implements HeapWriter, AutoCloseable {
             table.recoverDead();
         }
         locks.add(lock);
+    }
+
+    /**
+     * Runs {@code action} when the transaction has been committed or undone, while it still holds its locks
+     * (e.g. to publish a new version for optimistic readers of what the locks guard). Actions run in the
+     * order registered. If the process dies first, the action does not run: whoever takes a lock over next
+     * must treat what the action would have written as stale.
+     */
+    public void beforeUnlock(Runnable action) {
+        checkOpen();
+        if (beforeUnlock == null) {
+            beforeUnlock = new ArrayList<>(2);
+        }
+        beforeUnlock.add(action);
     }
 
     // ---------------------------------------------------------------- writes
@@ -209,6 +224,11 @@ public final class Transaction implements HeapWriter, AutoCloseable {
     private void finish(boolean committed) {
         finished = true;
         table.settle(slot, committed);
+        if (beforeUnlock != null) {
+            for (Runnable action : beforeUnlock) {
+                action.run();
+            }
+        }
         for (int i = locks.size() - 1; i >= 0; i--) {
             locks.get(i).unlock();
         }
