@@ -5,6 +5,7 @@ import dev.mappedheap.allocator.alloc.HeapChecker;
 import dev.mappedheap.allocator.format.BlockLayout;
 import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.internal.BenchmarkSwitch;
+import dev.mappedheap.allocator.internal.BoundRange;
 import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import dev.mappedheap.allocator.journal.SimulatedCrash;
@@ -260,6 +261,17 @@ public final class MappedHeap implements AutoCloseable {
      */
     public long freeFrom(long holder, long fieldOffset) {
         return atomically(FREE_FROM, holder, fieldOffset, 0);
+    }
+
+    /**
+     * Binds a flyweight to {@code [offset, offset + length)} of this heap after checking, once, that the range
+     * lies inside the heap's blocks; its accessors then touch that memory directly (see {@link BoundRange}).
+     * The caller checks that the range is the live block it expects (this checks bounds, not liveness).
+     *
+     * @throws InvalidOffsetException if the range is outside the heap, or the heap is closed
+     */
+    public void bind(BoundRange range, long offset, long length) {
+        memory.bind(range, offset, length);
     }
 
     /**
