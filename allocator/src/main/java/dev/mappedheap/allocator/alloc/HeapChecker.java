@@ -10,6 +10,7 @@ import static dev.mappedheap.allocator.format.BlockLayout.RIGHT_OFFSET;
 import static dev.mappedheap.allocator.format.BlockLayout.TREE_MIN_BLOCK;
 
 import dev.mappedheap.allocator.CheckReport;
+import dev.mappedheap.allocator.ProgressListener;
 import dev.mappedheap.allocator.format.BlockLayout;
 import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.internal.HeapMemory;
@@ -43,6 +44,7 @@ public final class HeapChecker {
     private BitSet seen;
     private long top;
     private long treeNodes;
+    private ProgressListener progress = ProgressListener.NONE;
 
     /**
      * @param memory the heap's mapping
@@ -53,6 +55,15 @@ public final class HeapChecker {
         this.memory = memory;
         this.heapStart = heapStart;
         this.salt = salt;
+    }
+
+    /**
+     * @param listener told how far the walk of the blocks has come (phase {@code "check"})
+     * @return this checker
+     */
+    public HeapChecker withProgress(ProgressListener listener) {
+        this.progress = listener;
+        return this;
     }
 
     /** @return every problem found; an empty list when the heap is consistent */
@@ -124,7 +135,9 @@ public final class HeapChecker {
         long blocksWalked = 0;
         boolean prevInUse = true;
         long block = heapStart;
+        ProgressTicker ticker = new ProgressTicker(progress, "check", heapStart, top);
         while (block < top) {
+            ticker.at(block);
             long head = memory.readLong(block);
             long size = BlockLayout.size(head);
             if (size < MIN_BLOCK || size > top - block) {
@@ -156,6 +169,7 @@ public final class HeapChecker {
             prevInUse = inUse;
             block += size;
         }
+        ticker.done();
         if (!prevInUse) {
             problem("a free block touches the top: top=" + top);
         }
