@@ -71,9 +71,10 @@ final class DumpCommand extends HeapCommand {
         long head = heap.readLong(block);
         boolean inUse = BlockLayout.inUse(head);
         long payload = block + BlockLayout.HEADER_LENGTH;
-        field("block", Units.offset(block) + (offset == block ? ""
-                : "  (contains " + Units.count(offset) + ", " + (offset >= payload ? "payload +" + (offset - payload)
-                : "in the block's header") + ")"));
+        String where = offset == block ? "" : offset == payload ? "  (the block of payload " + Units.count(offset) + ")"
+                : "  (contains " + Units.count(offset) + ", " + (offset > payload ? "payload +" + (offset - payload)
+                : "in the block's header") + ")";
+        field("block", Units.offset(block) + where);
         field("payload", Units.offset(payload));
         field("size", Units.bytes(size) + (size >= 1024 ? " (" + Units.count(size) + " bytes)" : "")
                 + ", usable " + Units.count(size - BlockLayout.HEADER_LENGTH) + " bytes");

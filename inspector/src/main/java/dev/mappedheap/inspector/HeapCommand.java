@@ -26,7 +26,7 @@ abstract class HeapCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--progress", negatable = true, description = "draw a progress bar on stderr: always "
-            + "(--progress), never (--no-progress); by default for walks of 256 MiB or more")
+            + "(--progress), never (--no-progress); by default for heaps of 128 MiB of blocks or more")
     Boolean progress;
 
     @Override

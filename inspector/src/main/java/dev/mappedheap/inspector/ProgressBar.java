@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 final class ProgressBar implements ProgressListener {
     /** Walks shorter than this finish too fast for a bar to help. */
-    static final long AUTO_THRESHOLD = 256L << 20;
+    static final long AUTO_THRESHOLD = 128L << 20;
     private static final int WIDTH = 30;
 
     /** When to draw. */

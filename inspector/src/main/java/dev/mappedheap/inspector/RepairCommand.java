@@ -3,6 +3,7 @@ package dev.mappedheap.inspector;
 
 import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.allocator.RepairReport;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /**
@@ -12,6 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "repair", description = "Rebuild the free lists, free tree and counters from the block tags;"
         + " quarantine unreadable ranges. Exit code 1 when problems remain.")
 final class RepairCommand extends HeapCommand {
+    /** Problems found before the repair that are printed; the rest are counted. */
+    private static final int SHOWN = 8;
 
     @Override
     int run(MappedHeap heap) {
@@ -20,8 +23,10 @@ final class RepairCommand extends HeapCommand {
             out().println("check found no problem: nothing to repair");
             return 0;
         }
-        out().println("before: " + report.before().problems().size() + " problems");
-        report.before().problems().forEach(p -> out().println("  " + p));
+        List<String> found = report.before().problems();
+        out().println("before: " + found.size() + " problem" + (found.size() == 1 ? "" : "s")
+                + (found.size() > SHOWN ? ", the first " + SHOWN + ":" : ":"));
+        found.stream().limit(SHOWN).forEach(p -> out().println("  " + p));
         out().println(report.rebuilt().isEmpty() ? "rebuilt: nothing" : "rebuilt (words rewritten):");
         report.rebuilt().forEach(line -> out().println("  " + line));
         if (report.unreadable().isEmpty()) {
