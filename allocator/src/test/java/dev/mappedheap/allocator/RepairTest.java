@@ -86,6 +86,66 @@ class RepairTest {
     }
 
     @Test
+    void repairOfDamagedTagsKeepsTheBytesOfEveryBlockWhoseTagsAreIntact() throws IOException {
+        int unreadableRanges = 0;
+        for (int i = 0; i < SEEDS; i++) {
+            long seed = SEED + 1_000_000 + i;
+            Path file = dir.resolve("t" + i + ".heap");
+            SplittableRandom random = new SplittableRandom(seed);
+            List<Block> blocks;
+            Map<Long, byte[]> payloads = new LinkedHashMap<>();
+            try (MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults().initialSize(2 << 20))) {
+                fill(heap, random);
+                blocks = blocks(heap);
+                for (Block b : blocks) {
+                    if (b.inUse()) {
+                        payloads.put(b.offset(), HeapTestSupport.read(heap, b.offset() + 16, (int) b.size() - 16));
+                    }
+                }
+            }
+            // damage 1 to 4 words: a bit of a head, a check word, or any word of the block region
+            List<Long> damaged = new ArrayList<>();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                Block b = blocks.get(random.nextInt(blocks.size()));
+                long offset = switch (random.nextInt(3)) {
+                    case 0 -> b.offset();
+                    case 1 -> b.offset() + 8;
+                    default -> b.offset() + 8L * random.nextInt((int) (b.size() / 8));
+                };
+                long value = readFileLong(file, offset) ^ (random.nextBoolean() ? 1L << random.nextInt(64)
+                        : random.nextLong());
+                writeFileLong(file, offset, value);
+                damaged.add(offset);
+                for (Map.Entry<Long, byte[]> e : payloads.entrySet()) { // the damage as the payload now holds it
+                    long at = offset - (e.getKey() + 16);
+                    if (at >= 0 && at < e.getValue().length) {
+                        ByteBuffer.wrap(e.getValue()).order(ByteOrder.LITTLE_ENDIAN).putLong((int) at, value);
+                    }
+                }
+            }
+            try (MappedHeap heap = MappedHeap.open(file)) {
+                RepairReport report = heap.repair();
+                String context = "seed=" + seed + " damaged=" + damaged + " report=" + report;
+                assertThat(report.ok()).as(context).isTrue();
+                unreadableRanges += report.unreadable().size();
+                for (Map.Entry<Long, byte[]> e : payloads.entrySet()) {
+                    long block = e.getKey();
+                    if (damaged.contains(block) || damaged.contains(block + 8)) {
+                        continue; // its own tags were damaged: its bytes are kept only if it was quarantined
+                    }
+                    assertThat(HeapTestSupport.read(heap, block + 16, e.getValue().length))
+                            .as(context + " block=" + block).isEqualTo(e.getValue());
+                }
+                long p = heap.allocate(5_000);
+                heap.free(p);
+                assertThat(heap.check().ok()).as(context).isTrue();
+            }
+        }
+        System.out.println("RepairTest: " + SEEDS + " heaps with damaged tags, " + unreadableRanges
+                + " unreadable ranges quarantined, every intact block kept");
+    }
+
+    @Test
     void lostInUseBitIsRestoredFromTheCheckWord() throws IOException {
         Path file = dir.resolve("h.heap");
         long p;
