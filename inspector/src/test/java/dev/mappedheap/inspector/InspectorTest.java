@@ -168,6 +168,37 @@ class InspectorTest {
     }
 
     @Test
+    void dumpOfAFreeBlockShowsItsLinksAndFooter() {
+        long[] free = {-1, 0};
+        try (MappedHeap heap = MappedHeap.open(heapFile)) {
+            heap.walk((offset, size, inUse) -> {
+                if (!inUse && free[0] < 0) {
+                    free[0] = offset;
+                    free[1] = size;
+                }
+            });
+        }
+        assertThat(free[0]).as("the sample heap has free blocks").isPositive();
+        Run run = run("dump", heapFile.toString(), Long.toString(free[0]));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("block            " + Units.offset(free[0]) + "\n")
+                .contains(free[1] >= 8192 ? "free, in the free tree" : "free, on exact-size list " + free[1] / 16)
+                .contains("footer           " + String.format(Locale.ROOT, "%,d", free[1]) + "\n")
+                .contains("bytes after the head");
+    }
+
+    @Test
+    void infoSaysWhenTheRootIsNotANamedRootsDirectory() {
+        try (MappedHeap heap = MappedHeap.open(heapFile)) {
+            heap.setRoot(messageOffset);
+        }
+        Run run = run("info", heapFile.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("root             " + Units.offset(messageOffset))
+                .contains("named roots      none (the root is not a named-roots directory)");
+    }
+
+    @Test
     void mapWritesAPngOfTheExpectedSize() throws IOException {
         Path png = dir.resolve("map.png");
         Run run = run("map", heapFile.toString(), "-o", png.toString(), "--width", "512", "--rows", "64");

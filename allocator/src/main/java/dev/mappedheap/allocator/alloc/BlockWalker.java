@@ -19,6 +19,21 @@ public final class BlockWalker {
     private BlockWalker() {}
 
     /**
+     * @return why the header's {@code top} and {@code capacity} cannot bound a walk (out of range, unaligned,
+     *     past the mapping), or null when they can
+     */
+    static String endProblem(HeapMemory memory, long heapStart) {
+        long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
+        long top = memory.readLong(HeaderLayout.TOP_OFFSET);
+        if (capacity > memory.limit() || capacity <= heapStart || top < heapStart || top > capacity
+                || !BlockLayout.aligned(top)) {
+            return "top or capacity out of range: top=" + top + " capacity=" + capacity + " heapStart=" + heapStart
+                    + " mapped=" + memory.limit();
+        }
+        return null;
+    }
+
+    /**
      * @param memory the heap's mapping; the caller holds the heap lock
      * @param heapStart offset of the first block
      * @param visitor told of each block
@@ -28,11 +43,9 @@ public final class BlockWalker {
     public static WalkReport walk(HeapMemory memory, long heapStart, BlockVisitor visitor, ProgressListener progress) {
         long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
         long top = memory.readLong(HeaderLayout.TOP_OFFSET);
-        if (capacity > memory.limit() || capacity <= heapStart || top < heapStart || top > capacity
-                || !BlockLayout.aligned(top)) {
-            return new WalkReport(heapStart, top, capacity, 0, 0, 0, 0, heapStart,
-                    "top or capacity out of range: top=" + top + " capacity=" + capacity + " heapStart=" + heapStart
-                            + " mapped=" + memory.limit());
+        String endProblem = endProblem(memory, heapStart);
+        if (endProblem != null) {
+            return new WalkReport(heapStart, top, capacity, 0, 0, 0, 0, heapStart, endProblem);
         }
         ProgressTicker ticker = new ProgressTicker(progress, "walk", heapStart, top);
         long live = 0;

@@ -70,14 +70,12 @@ public final class HeapRepair {
         if (before.ok()) {
             return new RepairReport(before, List.of(), List.of(), before);
         }
-        long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
-        top = memory.readLong(HeaderLayout.TOP_OFFSET);
-        if (capacity > memory.limit() || capacity <= heapStart || top < heapStart || top > capacity
-                || !BlockLayout.aligned(top)) {
+        String endProblem = BlockWalker.endProblem(memory, heapStart);
+        if (endProblem != null) {
             // without a trustworthy end of the blocks no walk can be believed: change nothing
-            return new RepairReport(before, List.of("nothing rebuilt: top or capacity out of range: top=" + top
-                    + " capacity=" + capacity + " mapped=" + memory.limit()), List.of(), before);
+            return new RepairReport(before, List.of("nothing rebuilt: " + endProblem), List.of(), before);
         }
+        top = memory.readLong(HeaderLayout.TOP_OFFSET);
         index.unpublish();
         VarHandle.fullFence(); // the structures are empty before any block changes
         rebuildBlocks(progress);
