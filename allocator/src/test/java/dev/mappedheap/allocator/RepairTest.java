@@ -181,9 +181,15 @@ class RepairTest {
             heap.writeLong(broken, 0x7); // size 0: the walk cannot step over it
             assertThat(heap.walk((o, s, u) -> { }).stoppedAt()).isEqualTo(broken);
 
-            RepairReport report = heap.repair();
+            List<String> phases = new ArrayList<>();
+            RepairReport report = heap.repair((phase, done, total) -> {
+                if (done == total) {
+                    phases.add(phase);
+                }
+            });
 
             assertThat(report.ok()).as(report.toString()).isTrue();
+            assertThat(phases).containsExactly("check", "repair", "check");
             assertThat(report.unreadable()).hasSize(1);
             RepairReport.UnreadableRange range = report.unreadable().get(0);
             assertThat(range.offset()).isEqualTo(broken);

@@ -199,6 +199,21 @@ class InspectorTest {
     }
 
     @Test
+    void commandsWorkWhileAnotherInstanceUsesTheHeap() throws IOException {
+        try (MappedHeap live = MappedHeap.open(heapFile)) {
+            long extra = live.allocate(64);
+            assertThat(run("check", heapFile.toString()).exit()).isZero();
+            Run stats = run("stats", "--no-progress", heapFile.toString());
+            assertThat(stats.out()).containsPattern("live +" + String.format(Locale.ROOT, "%,d", liveBlocks + 1)
+                    + " blocks");
+            assertThat(stats.err()).isEmpty();
+            assertThat(run("map", heapFile.toString(), "-o", dir.resolve("live.png").toString()).exit()).isZero();
+            live.free(extra); // the instance still works after the inspector's open, walks and close
+            assertThat(live.check().ok()).isTrue();
+        }
+    }
+
+    @Test
     void mapWritesAPngOfTheExpectedSize() throws IOException {
         Path png = dir.resolve("map.png");
         Run run = run("map", heapFile.toString(), "-o", png.toString(), "--width", "512", "--rows", "64");

@@ -57,6 +57,7 @@ public final class BlockWalker {
             long head = memory.readLong(block);
             long size = BlockLayout.size(head);
             if (size < MIN_BLOCK || size > top - block) {
+                ticker.done(); // the phase is over, if early: the report says where and why
                 return new WalkReport(heapStart, top, capacity, live, liveBytes, free, freeBytes, block,
                         "block size out of range: offset=" + block + " size=" + size + " top=" + top);
             }

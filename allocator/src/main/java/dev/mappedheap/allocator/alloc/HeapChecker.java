@@ -45,6 +45,7 @@ public final class HeapChecker {
     private long top;
     private long treeNodes;
     private ProgressListener progress = ProgressListener.NONE;
+    private ProgressTicker ticker;
 
     /**
      * @param memory the heap's mapping
@@ -82,7 +83,9 @@ public final class HeapChecker {
         if (root != 0 && (root < heapStart || root >= capacity)) {
             problem("root outside the heap: root=" + root);
         }
+        ticker = new ProgressTicker(progress, "check", heapStart, top);
         long walked = walkBlocks();
+        ticker.done(); // also when the walk stopped early: the phase is over
         seen = new BitSet(freeCount);
         long listed = checkLists();
         checkTree();
@@ -135,7 +138,6 @@ public final class HeapChecker {
         long blocksWalked = 0;
         boolean prevInUse = true;
         long block = heapStart;
-        ProgressTicker ticker = new ProgressTicker(progress, "check", heapStart, top);
         while (block < top) {
             ticker.at(block);
             long head = memory.readLong(block);
@@ -169,7 +171,6 @@ public final class HeapChecker {
             prevInUse = inUse;
             block += size;
         }
-        ticker.done();
         if (!prevInUse) {
             problem("a free block touches the top: top=" + top);
         }
