@@ -41,6 +41,20 @@ class NodeTreeTest {
     }
 
     @Test
+    void recordsAreLaidOutAsDocumented() {
+        assertThat(NodeLayouts.NODE.typeTag()).isEqualTo(0x1A06AE84);
+        assertThat(NodeLayouts.ATTRIBUTE.typeTag()).isEqualTo(0x58B62518);
+        assertThat(NodeLayouts.NODE.size()).isEqualTo(104);
+        assertThat(NodeLayouts.ATTRIBUTE.size()).isEqualTo(40);
+        assertThat(NodeLayouts.NODE.fields()).extracting(f -> f.name() + "@" + f.offset()).containsExactly(
+                "tree@16", "parent@24", "firstChild@32", "lastChild@40", "prevSibling@48", "nextSibling@56",
+                "childCount@64", "firstAttribute@72", "attributeCount@80", "name@88", "text@96");
+        assertThat(NodeLayouts.ATTRIBUTE.fields()).extracting(f -> f.name() + "@" + f.offset())
+                .containsExactly("next@16", "name@24", "value@32");
+        assertThat(heap.readLong(tree.headerOffset())).isEqualTo(0x0A0D4552544E484DL);
+    }
+
+    @Test
     void buildsNavigatesAndReadsADocument() {
         long a = tree.appendChild(root, "a");
         long c = tree.appendChild(root, "c");
