@@ -99,6 +99,22 @@ class NodeTreeTest {
     }
 
     @Test
+    void theReadmeSnippetRuns() {
+        NodeTree doc = NodeTree.create(transactions, "mailbox");
+        dev.mappedheap.structs.roots.NamedRoots.open(heap).put("mailbox", doc.headerOffset());
+        long inbox = doc.insert(doc.root(), 0, NodeData.of("folder").withAttribute("name", "INBOX"));
+        doc.setText(inbox, "42 messages");
+        try (Transaction tx = transactions.begin()) {
+            doc.insert(tx, inbox, 0, NodeData.of("message").withText("Hello"));
+            doc.setAttribute(tx, inbox, "unseen", "1");
+            tx.commit();
+        }
+        NodeData snapshot = doc.snapshot(doc.root());
+        assertThat(TreeModel.render(snapshot)).isEqualTo("<mailbox><folder name=\"INBOX\" unseen=\"1\">[42 messages]"
+                + "<message>[Hello]</message></folder></mailbox>");
+    }
+
+    @Test
     void removingASubtreeFreesEveryBlockOfIt() {
         long before = heap.stats().liveBlocks();
         long section = tree.insert(root, 0, TreeModel.randomData(new java.util.SplittableRandom(5), 200));
