@@ -106,7 +106,7 @@ final class NodeEditor {
             } else {
                 nodes.linked(node, at, target, "descendant");
             }
-            long children = TreeNodes.count(CHILD_COUNT.get(node), limit, at, "childCount");
+            long children = nodes.childCount(node);
             long child = FIRST_CHILD.get(node);
             for (long i = 0; i < children; i++) {
                 if (child == 0) {
@@ -174,7 +174,7 @@ final class NodeEditor {
         Objects.requireNonNull(value, "value");
         nodes.member(node, target);
         long last = 0;
-        long count = TreeNodes.count(ATTRIBUTE_COUNT.get(node), nodes.attributeCount(), target, "attributeCount");
+        long count = nodes.attributeCount(node);
         long at = FIRST_ATTRIBUTE.get(node);
         for (long i = 0; i < count; i++) {
             nodes.attribute(attribute, at, target);
@@ -202,7 +202,7 @@ final class NodeEditor {
         Objects.requireNonNull(name, "name");
         nodes.member(node, target);
         long previous = 0;
-        long count = TreeNodes.count(ATTRIBUTE_COUNT.get(node), nodes.attributeCount(), target, "attributeCount");
+        long count = nodes.attributeCount(node);
         long at = FIRST_ATTRIBUTE.get(node);
         for (long i = 0; i < count; i++) {
             nodes.attribute(attribute, at, target);
@@ -275,7 +275,7 @@ final class NodeEditor {
 
     /** Frees the attribute records of the node {@code node} is wrapped at. @return how many */
     private long freeAttributes(long owner) {
-        long count = TreeNodes.count(ATTRIBUTE_COUNT.get(node), nodes.attributeCount(), owner, "attributeCount");
+        long count = nodes.attributeCount(node);
         long at = FIRST_ATTRIBUTE.get(node);
         for (long i = 0; i < count; i++) {
             long next = ATTR_NEXT.get(nodes.attribute(attribute, at, owner));
@@ -289,20 +289,9 @@ final class NodeEditor {
     private void link(long target, long parent, long before) {
         nodes.member(other, parent);
         long previous = before == 0 ? LAST_CHILD.get(other) : PREV_SIBLING.get(nodes.member(neighbour, before));
-        node.wrap(target);
-        PARENT.set(node, parent);
-        PREV_SIBLING.set(node, previous);
-        NEXT_SIBLING.set(node, before);
-        if (previous == 0) {
-            FIRST_CHILD.set(other, target);
-        } else {
-            NEXT_SIBLING.set(nodes.linked(neighbour, previous, parent, "child"), target);
-        }
-        if (before == 0) {
-            LAST_CHILD.set(other, target);
-        } else {
-            PREV_SIBLING.set(neighbour.wrap(before), target);
-        }
+        PARENT.set(node.wrap(target), parent);
+        chain(previous, target, parent);
+        chain(target, before, parent);
         CHILD_COUNT.set(other, CHILD_COUNT.get(other) + 1);
     }
 
@@ -313,22 +302,30 @@ final class NodeEditor {
         long previous = PREV_SIBLING.get(node);
         long next = NEXT_SIBLING.get(node);
         nodes.linked(other, parent, target, "parent");
-        if (previous == 0) {
-            FIRST_CHILD.set(other, next);
-        } else {
-            NEXT_SIBLING.set(nodes.linked(neighbour, previous, target, "prevSibling"), next);
-        }
-        if (next == 0) {
-            LAST_CHILD.set(other, previous);
-        } else {
-            PREV_SIBLING.set(nodes.linked(neighbour, next, target, "nextSibling"), previous);
-        }
+        chain(previous, next, target);
         long count = CHILD_COUNT.get(other);
         if (count < 1) {
             throw new NodeTreeCorruptedException("parent of a linked node has no children: node=" + target
                     + " parent=" + parent + " childCount=" + count);
         }
         CHILD_COUNT.set(other, count - 1);
+    }
+
+    /**
+     * Makes {@code right} follow {@code left} in the child list of the parent {@code other} is wrapped at; 0
+     * on either side stands for the list's end (the parent's {@code firstChild} or {@code lastChild}).
+     */
+    private void chain(long left, long right, long from) {
+        if (left == 0) {
+            FIRST_CHILD.set(other, right);
+        } else {
+            NEXT_SIBLING.set(nodes.linked(neighbour, left, from, "prevSibling"), right);
+        }
+        if (right == 0) {
+            LAST_CHILD.set(other, left);
+        } else {
+            PREV_SIBLING.set(nodes.linked(neighbour, right, from, "nextSibling"), left);
+        }
     }
 
     private void checkChildOf(long before, long parent) {

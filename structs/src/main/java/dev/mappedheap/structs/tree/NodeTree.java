@@ -257,7 +257,7 @@ public final class NodeTree {
     /** @return the node's children, in order */
     public long[] children(long node) {
         return readNode(node, view -> {
-            long count = TreeNodes.count(CHILD_COUNT.get(view), nodes.nodeCount(), node, "childCount");
+            long count = nodes.childCount(view);
             long[] children = new long[Math.toIntExact(count)];
             StructView child = NODE.newView(heap);
             long at = FIRST_CHILD.get(view);
@@ -274,7 +274,7 @@ public final class NodeTree {
         Objects.requireNonNull(name, "name");
         return readNode(node, view -> {
             StructView attribute = ATTRIBUTE.newView(heap);
-            long count = TreeNodes.count(ATTRIBUTE_COUNT.get(view), nodes.attributeCount(), node, "attributeCount");
+            long count = nodes.attributeCount(view);
             long at = FIRST_ATTRIBUTE.get(view);
             for (long i = 0; i < count; i++) {
                 nodes.attribute(attribute, at, node);
@@ -309,7 +309,7 @@ public final class NodeTree {
                 }
                 long current = order.get(i)[0];
                 nodes.linked(at, current, node, "descendant");
-                long count = TreeNodes.count(CHILD_COUNT.get(at), limit, current, "childCount");
+                long count = nodes.childCount(at);
                 long child = FIRST_CHILD.get(at);
                 for (long c = 0; c < count; c++) {
                     order.add(new long[] {child, i});
@@ -337,7 +337,7 @@ public final class NodeTree {
     private Map<String, String> attributesOf(StructView view, long node) {
         StructView attribute = ATTRIBUTE.newView(heap);
         Map<String, String> attributes = new LinkedHashMap<>();
-        long count = TreeNodes.count(ATTRIBUTE_COUNT.get(view), nodes.attributeCount(), node, "attributeCount");
+        long count = nodes.attributeCount(view);
         long at = FIRST_ATTRIBUTE.get(view);
         for (long i = 0; i < count; i++) {
             nodes.attribute(attribute, at, node);

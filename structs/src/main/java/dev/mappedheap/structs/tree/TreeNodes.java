@@ -18,6 +18,8 @@ import dev.mappedheap.structs.StructView;
 final class TreeNodes {
     final MappedHeap heap;
     final long header;
+    /** The heap's capacity when last asked; re-read only when a count seems out of range (the heap grows). */
+    private volatile long knownCapacity;
 
     TreeNodes(MappedHeap heap, long header) {
         this.heap = heap;
@@ -105,12 +107,27 @@ final class TreeNodes {
 
     private long counted(int at, String name, long min) {
         long count = heap.readLong(header + at);
-        long max = maxRecords(at == NODE_COUNT_OFFSET ? NODE.size() : ATTRIBUTE.size());
+        int size = at == NODE_COUNT_OFFSET ? NODE.size() : ATTRIBUTE.size();
+        long max = knownCapacity / size;
+        if (count > max) { // perhaps the heap grew since: ask again (heap.stats() takes the heap's lock)
+            knownCapacity = heap.stats().capacity();
+            max = knownCapacity / size;
+        }
         if (count < min || count > max) {
             throw new NodeTreeCorruptedException("tree " + name + " out of range: tree=" + header + " " + name + "="
                     + count + " allowed=" + min + ".." + max);
         }
         return count;
+    }
+
+    /** @return the attribute count of the node {@code view} is wrapped at, checked against the tree's total */
+    long attributeCount(StructView view) {
+        return count(ATTRIBUTE_COUNT.get(view), attributeCount(), view.offset(), "attributeCount");
+    }
+
+    /** @return the child count of the node {@code view} is wrapped at, checked against the tree's node count */
+    long childCount(StructView view) {
+        return count(CHILD_COUNT.get(view), nodeCount(), view.offset(), "childCount");
     }
 
     /**
