@@ -173,26 +173,19 @@ final class NodeEditor {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         nodes.member(node, target);
-        long last = 0;
-        long count = nodes.attributeCount(node);
-        long at = FIRST_ATTRIBUTE.get(node);
-        for (long i = 0; i < count; i++) {
-            nodes.attribute(attribute, at, target);
-            if (ATTR_NAME.contentEquals(attribute, name)) {
-                ATTR_VALUE.set(attribute, value);
-                addToHeader(0, 0);
-                return false;
-            }
-            last = at;
-            at = ATTR_NEXT.get(attribute);
+        long[] last = new long[1];
+        if (nodes.findAttribute(node, attribute, name, last) != 0) {
+            ATTR_VALUE.set(attribute, value);
+            addToHeader(0, 0);
+            return false;
         }
         long added = newAttribute(name, value);
-        if (last == 0) {
+        if (last[0] == 0) {
             FIRST_ATTRIBUTE.set(node, added);
         } else {
-            ATTR_NEXT.set(attribute.wrap(last), added);
+            ATTR_NEXT.set(attribute.wrap(last[0]), added);
         }
-        ATTRIBUTE_COUNT.set(node, count + 1);
+        ATTRIBUTE_COUNT.set(node, ATTRIBUTE_COUNT.get(node) + 1);
         addToHeader(0, 1);
         return true;
     }
@@ -201,27 +194,21 @@ final class NodeEditor {
     boolean removeAttribute(long target, String name) {
         Objects.requireNonNull(name, "name");
         nodes.member(node, target);
-        long previous = 0;
-        long count = nodes.attributeCount(node);
-        long at = FIRST_ATTRIBUTE.get(node);
-        for (long i = 0; i < count; i++) {
-            nodes.attribute(attribute, at, target);
-            long next = ATTR_NEXT.get(attribute);
-            if (ATTR_NAME.contentEquals(attribute, name)) {
-                if (previous == 0) {
-                    FIRST_ATTRIBUTE.set(node, next);
-                } else {
-                    ATTR_NEXT.set(attribute.wrap(previous), next);
-                }
-                ATTRIBUTE_COUNT.set(node, count - 1);
-                ATTRIBUTE.free(writer, at);
-                addToHeader(0, -1);
-                return true;
-            }
-            previous = at;
-            at = next;
+        long[] previous = new long[1];
+        long found = nodes.findAttribute(node, attribute, name, previous);
+        if (found == 0) {
+            return false;
         }
-        return false;
+        long next = ATTR_NEXT.get(attribute);
+        if (previous[0] == 0) {
+            FIRST_ATTRIBUTE.set(node, next);
+        } else {
+            ATTR_NEXT.set(attribute.wrap(previous[0]), next);
+        }
+        ATTRIBUTE_COUNT.set(node, ATTRIBUTE_COUNT.get(node) - 1);
+        ATTRIBUTE.free(writer, found);
+        addToHeader(0, -1);
+        return true;
     }
 
     // ---------------------------------------------------------------- the pieces

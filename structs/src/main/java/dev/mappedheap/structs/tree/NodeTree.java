@@ -274,16 +274,7 @@ public final class NodeTree {
         Objects.requireNonNull(name, "name");
         return readNode(node, view -> {
             StructView attribute = ATTRIBUTE.newView(heap);
-            long count = nodes.attributeCount(view);
-            long at = FIRST_ATTRIBUTE.get(view);
-            for (long i = 0; i < count; i++) {
-                nodes.attribute(attribute, at, node);
-                if (ATTR_NAME.contentEquals(attribute, name)) {
-                    return ATTR_VALUE.get(attribute);
-                }
-                at = ATTR_NEXT.get(attribute);
-            }
-            return null;
+            return nodes.findAttribute(view, attribute, name, new long[1]) == 0 ? null : ATTR_VALUE.get(attribute);
         });
     }
 

@@ -77,6 +77,31 @@ final class TreeNodes {
         }
     }
 
+    /**
+     * Looks up the attribute {@code name} of the node {@code owner} is wrapped at, walking at most its
+     * attribute count.
+     *
+     * @param before receives, in {@code before[0]}, the attribute before the one found (0 if it is the first),
+     *     or the last attribute (0 if none) when there is no such attribute
+     * @return the attribute, with {@code attribute} wrapped at it, or 0
+     */
+    long findAttribute(StructView owner, StructView attribute, String name, long[] before) {
+        long count = attributeCount(owner);
+        long previous = 0;
+        long at = FIRST_ATTRIBUTE.get(owner);
+        for (long i = 0; i < count; i++) {
+            attribute(attribute, at, owner.offset());
+            if (ATTR_NAME.contentEquals(attribute, name)) {
+                before[0] = previous;
+                return at;
+            }
+            previous = at;
+            at = ATTR_NEXT.get(attribute);
+        }
+        before[0] = previous;
+        return 0;
+    }
+
     /** @return the root node's offset, checked to be a plausible block offset */
     long root() {
         long root = heap.readLong(header + ROOT_OFFSET);

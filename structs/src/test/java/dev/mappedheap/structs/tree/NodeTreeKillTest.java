@@ -6,8 +6,6 @@ import dev.mappedheap.allocator.ChildJvm;
 import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.allocator.RunningChild;
-import dev.mappedheap.structs.roots.NamedRoots;
-import dev.mappedheap.structs.tx.Transactions;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -38,12 +36,8 @@ class NodeTreeKillTest {
         Random random = new Random(SEED);
         Path file = dir.resolve("tree.heap");
         try (MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults())) {
-            NamedRoots roots = NamedRoots.open(heap);
-            Transactions transactions = Transactions.create(heap, 8);
-            roots.put("tx", transactions.offset());
-            NodeTree tree = NodeTree.create(transactions, "doc");
-            roots.put("doc", tree.headerOffset());
-            long fixedBlocks = heap.stats().liveBlocks() - tree.check().orThrow().blocks();
+            NodeTree tree = TreeFiles.createDocument(heap, 8);
+            long fixedBlocks = TreeFiles.fixedBlocks(heap, tree);
             TreeModel model = TreeModel.of(tree, TreeWorker.MAX_NODES);
             long header = tree.headerOffset();
             int killedHoldingTheLock = 0;

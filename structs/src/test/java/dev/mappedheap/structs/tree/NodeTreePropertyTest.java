@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.MappedHeap;
-import dev.mappedheap.structs.roots.NamedRoots;
 import dev.mappedheap.structs.tx.Transaction;
 import dev.mappedheap.structs.tx.Transactions;
 import java.nio.file.Path;
@@ -38,21 +37,16 @@ class NodeTreePropertyTest {
         long fixedBlocks;
         TreeModel model;
         try (MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults())) {
-            NamedRoots roots = NamedRoots.open(heap);
-            Transactions transactions = Transactions.create(heap, 4);
-            roots.put("tx", transactions.offset());
-            NodeTree tree = NodeTree.create(transactions, "doc");
-            roots.put("doc", tree.headerOffset());
-            fixedBlocks = heap.stats().liveBlocks() - tree.check().orThrow().blocks();
+            NodeTree tree = TreeFiles.createDocument(heap, 4);
+            fixedBlocks = TreeFiles.fixedBlocks(heap, tree);
             model = TreeModel.of(tree, 200);
         }
         int aborted = 0;
         int failed = 0;
         for (int step = 0; step < STEPS; ) {
             try (MappedHeap heap = MappedHeap.open(file)) {
-                NamedRoots roots = NamedRoots.open(heap);
-                Transactions transactions = Transactions.open(heap, roots.get("tx").orElseThrow());
-                NodeTree tree = NodeTree.open(transactions, roots.get("doc").orElseThrow());
+                NodeTree tree = TreeFiles.openDocument(heap);
+                Transactions transactions = tree.transactions();
                 model = TreeModel.of(tree, 200); // offsets from this opening; the contents must be the model's
                 for (int batch = 0; batch < 50 && step < STEPS; batch++, step++) {
                     int mode = random.nextInt(10);

@@ -1,7 +1,6 @@
 package dev.mappedheap.structs.tree;
 
 import dev.mappedheap.allocator.MappedHeap;
-import dev.mappedheap.structs.roots.NamedRoots;
 import dev.mappedheap.structs.tx.Transaction;
 import dev.mappedheap.structs.tx.Transactions;
 import java.nio.file.Path;
@@ -22,9 +21,8 @@ final class TreeWorker {
     public static void main(String[] args) {
         long seed = Long.parseLong(args[1]);
         MappedHeap heap = MappedHeap.open(Path.of(args[0]));
-        NamedRoots roots = NamedRoots.open(heap);
-        Transactions transactions = Transactions.open(heap, roots.get("tx").orElseThrow());
-        NodeTree tree = NodeTree.open(transactions, roots.get("doc").orElseThrow());
+        NodeTree tree = TreeFiles.openDocument(heap);
+        Transactions transactions = tree.transactions();
         TreeModel model = TreeModel.of(tree, MAX_NODES);
         SplittableRandom random = new SplittableRandom(seed);
         System.out.println("ready");
