@@ -216,7 +216,7 @@ public final class NodeTree {
 
     /** @return the node's name */
     public String name(long node) {
-        return readNode(node, view -> NAME.get(view));
+        return readNode(node, view -> TreeNodes.required(NAME, view, "node name"));
     }
 
     /** @return the node's text, or null if it has none */
@@ -316,7 +316,8 @@ public final class NodeTree {
                 nodes.linked(at, order.get(i)[0], node, "descendant");
                 List<NodeData> kids = children.get(i);
                 java.util.Collections.reverse(kids);
-                result = new NodeData(NAME.get(at), attributesOf(at, order.get(i)[0]), TEXT.get(at), kids);
+                result = new NodeData(TreeNodes.required(NAME, at, "node name"), attributesOf(at, order.get(i)[0]),
+                        TEXT.get(at), kids);
                 if (order.get(i)[1] >= 0) {
                     children.get((int) order.get(i)[1]).add(result);
                 }
@@ -332,7 +333,8 @@ public final class NodeTree {
         long at = FIRST_ATTRIBUTE.get(view);
         for (long i = 0; i < count; i++) {
             nodes.attribute(attribute, at, node);
-            attributes.put(ATTR_NAME.get(attribute), ATTR_VALUE.get(attribute));
+            attributes.put(TreeNodes.required(ATTR_NAME, attribute, "attribute name"),
+                    TreeNodes.required(ATTR_VALUE, attribute, "attribute value"));
             at = ATTR_NEXT.get(attribute);
         }
         return attributes;

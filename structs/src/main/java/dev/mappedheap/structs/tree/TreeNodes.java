@@ -6,6 +6,7 @@ import static dev.mappedheap.structs.tree.TreeHeaderLayout.*;
 
 import dev.mappedheap.allocator.HeapException;
 import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.structs.StringField;
 import dev.mappedheap.structs.StructView;
 
 /**
@@ -100,6 +101,18 @@ final class TreeNodes {
         }
         before[0] = previous;
         return 0;
+    }
+
+    /**
+     * @return a string that the format says is never null (a name, an attribute value)
+     * @throws NodeTreeCorruptedException if it is null
+     */
+    static String required(StringField field, StructView record, String what) {
+        String value = field.get(record);
+        if (value == null) {
+            throw new NodeTreeCorruptedException(what + " is null: record=" + record.offset());
+        }
+        return value;
     }
 
     /** @return the root node's offset, checked to be a plausible block offset */
