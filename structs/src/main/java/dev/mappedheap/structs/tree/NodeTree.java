@@ -12,6 +12,7 @@ import dev.mappedheap.structs.StructView;
 import dev.mappedheap.structs.tx.Transaction;
 import dev.mappedheap.structs.tx.Transactions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -315,7 +316,7 @@ public final class NodeTree {
             for (int i = order.size() - 1; i >= 0; i--) { // children come after their parent in order
                 nodes.linked(at, order.get(i)[0], node, "descendant");
                 List<NodeData> kids = children.get(i);
-                java.util.Collections.reverse(kids);
+                Collections.reverse(kids);
                 result = new NodeData(TreeNodes.required(NAME, at, "node name"), attributesOf(at, order.get(i)[0]),
                         TEXT.get(at), kids);
                 if (order.get(i)[1] >= 0) {
@@ -360,9 +361,11 @@ public final class NodeTree {
      * Inserts {@code data} as a new subtree under {@code parent}, before its child {@code before} (0: at the
      * end), in a transaction of its own.
      *
+     * <p>{@code data} is written depth first, one Java stack frame per level of its nesting.
+     *
      * @return the new subtree's root
      * @throws IllegalArgumentException if {@code parent} is not a node of this tree or {@code before} not one
-     *     of its children; nothing changed
+     *     of its children, or a string holds an unpaired surrogate; nothing changed
      * @throws dev.mappedheap.allocator.HeapFullException if the heap cannot grow; nothing changed
      */
     public long insert(long parent, long before, NodeData data) {

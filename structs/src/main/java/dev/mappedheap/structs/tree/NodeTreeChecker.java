@@ -7,6 +7,7 @@ import dev.mappedheap.allocator.HeapException;
 import dev.mappedheap.structs.StringField;
 import dev.mappedheap.structs.StructView;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 final class NodeTreeChecker {
     private final TreeNodes nodes;
-    private final List<String> problems = new java.util.ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
     private final Set<Long> seen = new HashSet<>();
     private final StructView view;
     private final StructView child;
