@@ -9,6 +9,7 @@ import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.structs.map.OrderedLongMap;
 import dev.mappedheap.structs.map.SharedLongMap;
 import dev.mappedheap.structs.roots.NamedRoots;
+import dev.mappedheap.structs.tree.NodeTree;
 import dev.mappedheap.structs.tx.Transactions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ class CrossContainerMismatchTest {
             blocks.put("transaction table", transactions.offset());
             blocks.put("map", OrderedLongMap.create(heap, 8).headerOffset());
             blocks.put("struct", RECORD.allocate(heap));
+            blocks.put("node tree", NodeTree.create(transactions, "doc").headerOffset());
             NamedRoots roots = NamedRoots.open(heap);
             blocks.put("named roots", roots.offset());
             long random = heap.allocate(4096);
@@ -54,6 +56,7 @@ class CrossContainerMismatchTest {
             openers.put("transaction table", (h, at) -> Transactions.open(h, at));
             openers.put("map", (h, at) -> OrderedLongMap.open(h, at));
             openers.put("shared map", (h, at) -> SharedLongMap.open(transactions, at));
+            openers.put("node tree", (h, at) -> NodeTree.open(transactions, at));
             openers.put("struct", (h, at) -> RECORD.newView(h).wrap(at));
             openers.put("other struct", (h, at) -> OTHER_RECORD.newView(h).wrap(at));
             openers.put("named roots", (h, at) -> {
@@ -78,7 +81,7 @@ class CrossContainerMismatchTest {
                     }
                 }
             }
-            assertThat(refusals).isEqualTo(openers.size() * blocks.size() - 5);
+            assertThat(refusals).isEqualTo(openers.size() * blocks.size() - 6);
             heap.setRoot(roots.offset());
             assertThat(heap.check().ok()).isTrue();
         }
