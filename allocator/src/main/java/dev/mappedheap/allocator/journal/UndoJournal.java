@@ -52,6 +52,7 @@ public final class UndoJournal {
     private int writes;
     private boolean active;
     private CrashHook crashHook;
+    private Barrier barrier;
 
     /**
      * Test hook called before each journaled store, so a test can stop an operation between two metadata
@@ -63,6 +64,36 @@ public final class UndoJournal {
          * @param writeIndex how many metadata words this operation has stored so far
          */
         void beforeWrite(int writeIndex);
+    }
+
+    /**
+     * Flushes that order the journal's writes on the device, for a heap that must survive power loss
+     * operation by operation ({@code Durability.SYNC_EACH_OPERATION}). Without one (the default) the journal
+     * orders its stores for other processes and for a process crash only.
+     *
+     * <p>An undo journal is safe against power loss when each entry reaches the device before the word it
+     * guards (the kernel writes a changed page back whenever it likes, so a word's new value may otherwise be
+     * on the device with no entry to undo it), and when every change is on the device before the store that
+     * retires the entries (the commit, a rollback's end, a recovery's end), which is flushed last.
+     */
+    public interface Barrier {
+        /**
+         * Called when an entry is complete, before the word it guards changes.
+         *
+         * @param entryOffset where the entry starts in the file
+         * @param length the entry's length in bytes
+         */
+        void entryWritten(long entryOffset, int length);
+
+        /** Called before the store that retires an operation's entries: every change so far must be durable. */
+        void beforeRetire();
+
+        /**
+         * Called after that store.
+         *
+         * @param seqOffset where the sequence word just stored is in the file
+         */
+        void afterRetire(long seqOffset);
     }
 
     /**
@@ -84,6 +115,16 @@ public final class UndoJournal {
     /** Installs (or with {@code null} removes) the test hook. */
     public void crashHook(CrashHook hook) {
         this.crashHook = hook;
+    }
+
+    /** Installs (or with {@code null} removes) the flushes that make each operation durable. */
+    public void barrier(Barrier barrier) {
+        this.barrier = barrier;
+    }
+
+    /** @return the installed flushes, or null when operations are not flushed */
+    public Barrier barrier() {
+        return barrier;
     }
 
     /** Starts an operation, under the heap's lock, after {@link #recover} has found the journal clean. */
@@ -215,6 +256,10 @@ public final class UndoJournal {
         memory.writeOrderedLong(entry + OLD_VALUE_OFFSET, old);
         memory.writeOrderedLong(entry + SEQ_OFFSET, seq);
         count++;
+        Barrier b = barrier;
+        if (b != null) {
+            b.entryWritten(entry, ENTRY_LENGTH);
+        }
     }
 
     /**
@@ -233,10 +278,22 @@ public final class UndoJournal {
             if (hook != null) {
                 hook.beforeWrite(writes); // the commit store is a crash point too: after every write, before it
             }
-            seq++;
-            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+            retire();
         }
         active = false;
+    }
+
+    /** Stores {@code seq + 1}, which makes every entry of the operation stale, between the barrier's flushes. */
+    private void retire() {
+        Barrier b = barrier;
+        if (b != null) {
+            b.beforeRetire();
+        }
+        seq++;
+        memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+        if (b != null) {
+            b.afterRetire(HeaderLayout.JOURNAL_SEQ_OFFSET);
+        }
     }
 
     /** Undoes the operation's writes, newest first, then retires its entries as a commit would. */
@@ -244,8 +301,7 @@ public final class UndoJournal {
         if (count > 0) {
             restore(count, null);
             count = 0;
-            seq++;
-            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+            retire();
         }
         active = false; // an operation refused before its first write leaves the file untouched
     }
@@ -290,8 +346,7 @@ public final class UndoJournal {
         }
         if (live > 0) {
             restore(live, crashHook); // a test's hook can crash recovery itself; recovering again must work
-            seq++;
-            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+            retire();
         }
         return live;
     }
