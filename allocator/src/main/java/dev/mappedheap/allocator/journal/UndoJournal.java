@@ -49,6 +49,8 @@ public final class UndoJournal {
     private int stamp;
     private long seq;
     private int count;
+    /** Entries of this operation before this index are on the device (only counted with a barrier). */
+    private int flushedCount;
     private int writes;
     private boolean active;
     private CrashHook crashHook;
@@ -78,10 +80,12 @@ public final class UndoJournal {
      */
     public interface Barrier {
         /**
-         * Called when an entry is complete, before the word it guards changes.
+         * Called when an entry is complete, before the word it guards changes, with every entry of the
+         * operation not flushed yet: recovery reads the live entries as a prefix, so an entry must never be
+         * on the device without every entry before it.
          *
-         * @param entryOffset where the entry starts in the file
-         * @param length the entry's length in bytes
+         * @param entryOffset where the first entry not yet flushed starts in the file
+         * @param length bytes from there to the end of the new entry
          */
         void entryWritten(long entryOffset, int length);
 
@@ -135,6 +139,7 @@ public final class UndoJournal {
         seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET); // other processes commit too
         active = true;
         count = 0;
+        flushedCount = 0;
         writes = 0;
         nextStamp();
     }
@@ -161,7 +166,7 @@ public final class UndoJournal {
             return;
         }
         if (!alreadyLogged(offset)) {
-            append(offset, old);
+            append(offset, old, true);
         }
         CrashHook hook = crashHook;
         if (hook != null) {
@@ -184,7 +189,10 @@ public final class UndoJournal {
             return;
         }
         if (!alreadyLogged(offset)) {
-            append(offset, 0);
+            // no flush before the store: on the device, a new word in the top without its entry is as
+            // meaningless as any other byte there, and the words that make the block part of the heap
+            // (the top pointer, the neighbour's bits) are logged and flushed as usual
+            append(offset, 0, false);
         }
         CrashHook hook = crashHook;
         if (hook != null) {
@@ -203,7 +211,7 @@ public final class UndoJournal {
             return;
         }
         if (!alreadyLogged(offset)) {
-            append(offset, memory.readLong(offset));
+            append(offset, memory.readLong(offset), true);
         }
     }
 
@@ -239,7 +247,8 @@ public final class UndoJournal {
         return false;
     }
 
-    private void append(long offset, long old) {
+    /** @param flush whether the barrier must put this entry on the device before the word changes */
+    private void append(long offset, long old, boolean flush) {
         if (!journalable(offset)) {
             // only reachable through a corrupt link; refusing keeps the immutable header and the journal intact
             rollback();
@@ -257,8 +266,10 @@ public final class UndoJournal {
         memory.writeOrderedLong(entry + SEQ_OFFSET, seq);
         count++;
         Barrier b = barrier;
-        if (b != null) {
-            b.entryWritten(entry, ENTRY_LENGTH);
+        if (b != null && flush) {
+            long from = journalOffset + (long) ENTRY_LENGTH * flushedCount;
+            b.entryWritten(from, (int) (entry + ENTRY_LENGTH - from));
+            flushedCount = count;
         }
     }
 
