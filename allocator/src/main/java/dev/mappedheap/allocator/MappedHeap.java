@@ -33,6 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * go through an undo journal in the file, committed by one 8-byte store, and the next {@link #open} rolls an
  * interrupted operation back. Data written with the raw accessors is not journaled.
  *
+ * <p><b>Durability.</b> Every completed operation, and every raw write, survives a process crash. What
+ * survives a power loss depends on the handle's {@link Durability}: by default everything before the last
+ * {@link #sync()}; with {@link Durability#SYNC_EACH_OPERATION} every operation that returned.
+ *
  * <p><b>Checks.</b> Offsets given to {@link #free}, {@link #reallocate} and {@link #usableSize} must be live
  * blocks ({@link InvalidOffsetException} otherwise, with the heap unchanged). Raw reads and writes are
  * checked to stay between the first block and the end of the file's reserved space, not against block
