@@ -56,6 +56,35 @@ class FullDiskTest {
         }
     }
 
+    @Test
+    void reachingMaxSizeNamesTheLimitAndLeavesTheFileAtItsCapacity() throws Exception {
+        Path file = dir.resolve("bounded.heap");
+        long maxSize = 256 << 10;
+        HeapOptions options = HeapOptions.defaults().initialSize(64 << 10).growthIncrement(64 << 10).maxSize(maxSize);
+        try (MappedHeap heap = MappedHeap.create(file, options)) {
+            List<Long> blocks = new ArrayList<>();
+            HeapFullException full = null;
+            while (full == null && blocks.size() < 1000) {
+                try {
+                    blocks.add(heap.allocate(16 << 10));
+                } catch (HeapFullException e) {
+                    full = e;
+                }
+            }
+            assertThat(full).as("maxSize reached").isNotNull();
+            long capacity = heap.stats().capacity();
+            assertThat(full.getMessage()).contains("would pass maxSize").contains("capacity=" + capacity)
+                    .contains("maxSize=" + maxSize).contains("needed=");
+            assertThat(capacity).isLessThanOrEqualTo(maxSize);
+            assertThat(Files.size(file)).as("nothing half-grown").isEqualTo(capacity);
+            HeapTestSupport.assertConsistent(heap);
+            heap.free(blocks.remove(0));
+            blocks.add(heap.allocate(16 << 10)); // the freed space serves the same request again
+            assertThat(heap.stats().capacity()).isEqualTo(capacity);
+            HeapTestSupport.assertConsistent(heap);
+        }
+    }
+
     private static String lineValue(String output, String key) {
         for (String line : output.split("\n")) {
             if (line.startsWith(key)) {
