@@ -1,10 +1,13 @@
 package dev.mappedheap.allocator;
 
 import dev.mappedheap.allocator.alloc.Allocator;
+import dev.mappedheap.allocator.alloc.BlockWalker;
 import dev.mappedheap.allocator.alloc.HeapChecker;
+import dev.mappedheap.allocator.alloc.HeapRepair;
 import dev.mappedheap.allocator.format.BlockLayout;
 import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.internal.BenchmarkSwitch;
+import dev.mappedheap.allocator.internal.BoundRange;
 import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import dev.mappedheap.allocator.journal.SimulatedCrash;
@@ -259,7 +262,9 @@ public final class MappedHeap implements AutoCloseable {
     /**
      * Allocates a block and stores its offset into the 8-byte word at {@code fieldOffset} of the live block
      * {@code holder}, as one atomic operation: after a crash the block is either not allocated or linked,
-     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.)
+     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.) The new
+     * block's payload reads as zeros, so a crash between the link and the caller's first write leaves a
+     * linked block of zeros, never bytes of the block's previous owner.
      *
      * @param holder a live block that will point at the new one
      * @param fieldOffset offset of the link word inside {@code holder}'s payload: 8-aligned, in bounds
@@ -287,6 +292,17 @@ public final class MappedHeap implements AutoCloseable {
      */
     public long freeFrom(long holder, long fieldOffset) {
         return atomically(FREE_FROM, holder, fieldOffset, 0);
+    }
+
+    /**
+     * Binds a flyweight to {@code [offset, offset + length)} of this heap after checking, once, that the range
+     * lies inside the heap's blocks; its accessors then touch that memory directly (see {@link BoundRange}).
+     * The caller checks that the range is the live block it expects (this checks bounds, not liveness).
+     *
+     * @throws InvalidOffsetException if the range is outside the heap, or the heap is closed
+     */
+    public void bind(BoundRange range, long offset, long length) {
+        memory.bind(range, offset, length);
     }
 
     /**
@@ -693,6 +709,103 @@ public final class MappedHeap implements AutoCloseable {
         enter();
         try {
             return new HeapChecker(memory, heapStart, salt).check();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * {@link #check()}, telling {@code progress} how far the walk of the blocks has come: for tools that check
+     * big heaps.
+     *
+     * @param progress called about every {@link ProgressListener#intervalBytes()} bytes walked, under the heap
+     *     lock (it must not call this heap's allocator operations)
+     */
+    public CheckReport check(ProgressListener progress) {
+        enter();
+        try {
+            return new HeapChecker(memory, heapStart, salt).withProgress(progress).check();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Walks the blocks from the first to the top, in file order, under the heap lock. Bounded by the heap's
+     * size; a block whose size breaks the tiling ends the walk with a report instead of an exception. Only
+     * sizes are checked on the way ({@link #check()} checks everything).
+     *
+     * @param visitor told of each block; it must not call this heap's allocator operations
+     * @return what was visited, and where and why the walk stopped if it did not reach the top
+     */
+    public WalkReport walk(BlockVisitor visitor) {
+        return walk(visitor, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #walk(BlockVisitor)}, telling {@code progress} how far it has come.
+     *
+     * @param visitor told of each block; it must not call this heap's allocator operations
+     * @param progress called about every {@link ProgressListener#intervalBytes()} bytes walked
+     * @return what was visited
+     */
+    public WalkReport walk(BlockVisitor visitor, ProgressListener progress) {
+        enter();
+        try {
+            return BlockWalker.walk(memory, heapStart, visitor, progress);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Checks the heap and rebuilds what can be derived from the block boundary tags: PINUSE bits, footers,
+     * the free lists and their bitmaps, the free tree, the counters, and the merging of adjacent free
+     * blocks. The payload of every block in use is left untouched. A range whose tags cannot be believed
+     * becomes one block in use that keeps its bytes (reported, so it can be inspected and freed); the rest
+     * is salvaged. See docs/FORMAT.md, section 8.
+     *
+     * <p>Runs under the heap lock, so other processes wait; not journaled, but ordered so that a crash
+     * midway leaves a heap that hands out no block in use, and that a second repair finishes. Does nothing
+     * (writes nothing) when the check finds no problem.
+     *
+     * @return what the check found, what was rebuilt, the unreadable ranges, and the check afterwards
+     */
+    public RepairReport repair() {
+        return repair(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #repair()}, telling {@code progress} how far each of its walks has come.
+     *
+     * @param progress called with the phases {@code "check"}, {@code "repair"}, {@code "check"}
+     * @return what was found and done
+     */
+    public RepairReport repair(ProgressListener progress) {
+        enter();
+        try {
+            return new HeapRepair(memory, heapStart, salt).repair(progress);
+        } finally {
+            exit();
+        }
+    }
+
+    /** @return the header's fields, read together under the heap lock */
+    public HeapInfo info() {
+        enter();
+        try {
+            return new HeapInfo(
+                    (int) memory.readLong(HeaderLayout.FORMAT_VERSION_OFFSET), // little-endian: the low half
+                    heapStart,
+                    memory.readLong(HeaderLayout.JOURNAL_OFFSET_OFFSET),
+                    (int) memory.readLong(HeaderLayout.JOURNAL_CAPACITY_OFFSET),
+                    salt,
+                    growthIncrement,
+                    maxSize,
+                    memory.readLong(HeaderLayout.CAPACITY_OFFSET),
+                    memory.readLong(HeaderLayout.TOP_OFFSET),
+                    memory.readLong(HeaderLayout.ROOT_OFFSET),
+                    memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET));
         } finally {
             exit();
         }

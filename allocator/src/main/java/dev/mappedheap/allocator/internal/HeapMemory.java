@@ -330,6 +330,23 @@ public final class HeapMemory implements AutoCloseable {
         MEMORY.writeInt(address(offset, 4), value);
     }
 
+    /**
+     * Binds {@code range} to {@code [offset, offset + length)}, at or above the first block, after checking
+     * it lies inside the heap.
+     *
+     * @throws dev.mappedheap.allocator.InvalidOffsetException if it does not (or the heap is closed)
+     */
+    public void bind(BoundRange range, long offset, long length) {
+        range.bindTo(this, address(userFloor, offset, length), length);
+    }
+
+    /** Sets {@code len} bytes from {@code offset} to zero. */
+    public void zero(long offset, long len) {
+        if (len > 0) {
+            MEMORY.setMemory(address(offset, len), len, (byte) 0);
+        }
+    }
+
     /** Copies {@code len} bytes inside the heap; the ranges must not overlap. */
     public void copy(long fromOffset, long toOffset, long len) {
         long src = address(fromOffset, len);

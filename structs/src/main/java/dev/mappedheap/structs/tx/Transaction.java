@@ -45,6 +45,7 @@ public final class Transaction implements HeapWriter, AutoCloseable {
     private final TreeMap<Long, Long> allocated = new TreeMap<>();
     private final Set<Long> freed = new HashSet<>();
     private final List<HeapLock> locks = new ArrayList<>();
+    private List<Runnable> beforeUnlock;
     private long logBlock;
     private int logCount;
     private boolean finished;
@@ -74,6 +75,20 @@ public final class Transaction implements HeapWriter, AutoCloseable {
             table.recoverDead();
         }
         locks.add(lock);
+    }
+
+    /**
+     * Runs {@code action} when the transaction has been committed or undone, while it still holds its locks
+     * (e.g. to publish a new version for optimistic readers of what the locks guard). Actions run in the
+     * order registered. If the process dies first, the action does not run: whoever takes a lock over next
+     * must treat what the action would have written as stale.
+     */
+    public void beforeUnlock(Runnable action) {
+        checkOpen();
+        if (beforeUnlock == null) {
+            beforeUnlock = new ArrayList<>(2);
+        }
+        beforeUnlock.add(action);
     }
 
     // ---------------------------------------------------------------- writes
@@ -130,7 +145,7 @@ public final class Transaction implements HeapWriter, AutoCloseable {
 
     // ---------------------------------------------------------------- allocation
 
-    /** Allocates a block that the transaction frees again unless it commits. */
+    /** Allocates a zeroed block that the transaction frees again unless it commits. */
     @Override
     public long allocate(long size) {
         checkOpen();
@@ -173,10 +188,10 @@ public final class Transaction implements HeapWriter, AutoCloseable {
         if (logBlock == 0 || logCount == LOG_ENTRIES) {
             long holder = logBlock == 0 ? table.offset() : logBlock;
             long field = logBlock == 0 ? slot - table.offset() + LOG_HEAD : LOG_NEXT;
-            long block = heap.allocateInto(holder, field, LOG_BLOCK_BYTES);
-            heap.writeLong(block + LOG_NEXT, 0);
-            heap.writeOrderedLong(block + LOG_COUNT, 0);
-            logBlock = block;
+            // allocateInto hands the block over zeroed (next 0, count 0) in the same atomic step that links
+            // it: a recovery that finds a block linked by an owner killed right after sees an empty block,
+            // never the stale entries of the transaction that used the same memory before.
+            logBlock = heap.allocateInto(holder, field, LOG_BLOCK_BYTES);
             logCount = 0;
         }
         long entry = logBlock + LOG_ENTRIES_OFFSET + (long) ENTRY_LENGTH * logCount;
@@ -209,6 +224,11 @@ public final class Transaction implements HeapWriter, AutoCloseable {
     private void finish(boolean committed) {
         finished = true;
         table.settle(slot, committed);
+        if (beforeUnlock != null) {
+            for (Runnable action : beforeUnlock) {
+                action.run();
+            }
+        }
         for (int i = locks.size() - 1; i >= 0; i--) {
             locks.get(i).unlock();
         }
