@@ -37,7 +37,11 @@ final class Bank {
     }
 
     static Bank create(Path file) {
-        MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults());
+        return create(file, HeapOptions.defaults());
+    }
+
+    static Bank create(Path file, HeapOptions options) {
+        MappedHeap heap = MappedHeap.create(file, options);
         long bank = heap.allocate(ACCOUNTS_AT + 8 * ACCOUNTS);
         for (long at = 0; at < ACCOUNTS_AT; at += 8) {
             heap.writeLong(bank + at, 0);
