@@ -75,7 +75,7 @@ public final class SharedLongMap {
             created = OrderedLongMap.create(heap, tx, valueWidth, nodeSize);
             tx.commit();
         }
-        return new SharedLongMap(transactions, OrderedLongMap.openForOptimisticReads(heap, created.headerOffset()));
+        return new SharedLongMap(transactions, OrderedLongMap.open(heap, created.headerOffset()));
     }
 
     /**
@@ -86,8 +86,7 @@ public final class SharedLongMap {
      */
     public static SharedLongMap open(Transactions transactions, long headerOffset) {
         Objects.requireNonNull(transactions, "transactions");
-        return new SharedLongMap(transactions, OrderedLongMap.openForOptimisticReads(transactions.heap(),
-                headerOffset));
+        return new SharedLongMap(transactions, OrderedLongMap.open(transactions.heap(), headerOffset));
     }
 
     /** @return the header's offset, to {@link #open} the map again */
@@ -143,39 +142,12 @@ public final class SharedLongMap {
 
     /** @return {@code key}'s value, or {@code missing} */
     public long get(long key, long missing) {
-        long value = readLong(GET, key, missing);
-        maybeBuildLeafIndex();
-        return value;
+        return readLong(GET, key, missing);
     }
 
     /** @return true if {@code key} is in the map */
     public boolean containsKey(long key) {
-        boolean contains = readLong(CONTAINS, key, 0) != 0;
-        maybeBuildLeafIndex();
-        return contains;
-    }
-
-    /**
-     * Gives the reader a leaf index once lookups have gone without one long enough. Built like any read,
-     * optimistically, and kept only if no writer started meanwhile: a chain walked during a write may be torn.
-     */
-    private void maybeBuildLeafIndex() {
-        if (!reader.leafIndexWanted()) {
-            return;
-        }
-        long version = heap.readVolatileLong(versionWord);
-        if ((version & 1) != 0) {
-            return;
-        }
-        LeafIndex built;
-        try {
-            built = reader.buildLeafIndex();
-        } catch (RuntimeException e) {
-            return; // torn by a writer (validation would fail), or damage the next lookup reports
-        }
-        if (validate(version)) {
-            reader.installLeafIndex(built);
-        }
+        return readLong(CONTAINS, key, 0) != 0;
     }
 
     /** @return the number of keys {@code < key} */
