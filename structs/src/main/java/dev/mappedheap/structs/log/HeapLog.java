@@ -135,14 +135,14 @@ public final class HeapLog {
             throw new LogFormatException("no log header here: headerOffset=" + header + " is not a live heap block ("
                     + e.getMessage() + ")", e);
         }
+        long magic = usable < 8 ? 0 : heap.readLong(header);
+        if (magic != MAGIC) {
+            throw new LogFormatException("not a log: headerOffset=" + header + " expectedMagic=0x"
+                    + Long.toHexString(MAGIC) + " foundMagic=0x" + Long.toHexString(magic) + " blockSize=" + usable);
+        }
         if (usable < HEADER_LENGTH) {
             throw new LogFormatException("block too small for a log header: headerOffset=" + header
                     + " expectedSize>=" + HEADER_LENGTH + " foundSize=" + usable);
-        }
-        long magic = heap.readLong(header);
-        if (magic != MAGIC) {
-            throw new LogFormatException("not a log: headerOffset=" + header + " expectedMagic=0x"
-                    + Long.toHexString(MAGIC) + " foundMagic=0x" + Long.toHexString(magic));
         }
         int version = heap.readInt(header + FORMAT_VERSION_OFFSET);
         if (version != FORMAT_VERSION) {
