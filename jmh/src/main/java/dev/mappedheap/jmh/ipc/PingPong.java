@@ -3,6 +3,7 @@ package dev.mappedheap.jmh.ipc;
 
 import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.jmh.multi.MachineLock;
 import dev.mappedheap.structs.log.HeapLog;
 import dev.mappedheap.structs.roots.NamedRoots;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import org.HdrHistogram.Histogram;
  * {@code peer=} and {@code dir=} (an empty directory): the ping creates the files, then a {@code ready} marker,
  * which the pong waits for. Peers: {@code mappedheap}, {@code mappedheap-await} (one heap file holding a
  * {@link HeapLog} per direction), {@code chronicle} (two Chronicle queues, all defaults), {@code agrona} (two
- * {@code OneToOneRingBuffer} files). The ping prints one {@code RESULT} line of {@code key=value} pairs.
+ * {@code OneToOneRingBuffer} files). The ping prints one {@code RESULT} line of {@code key=value} pairs. The ping
+ * holds JMH's machine lock ({@link MachineLock}) for its run, so JMH runs of other benchmarks wait for it.
  */
 public final class PingPong {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -56,10 +58,14 @@ public final class PingPong {
         long n = Long.parseLong(options.getOrDefault("n", "1000000"));
         long warmup = Long.parseLong(options.getOrDefault("warmup", "100000"));
         if (role.equals("ping")) {
+            // takes turns with JMH runs of other benchmarks on this machine (the pong only echoes while we run)
+            MachineLock machine = MachineLock.acquire();
             try (Resources resources = Resources.create(peer, dir)) {
                 Files.writeString(dir.resolve("ready.tmp"), "ready");
                 Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"), StandardCopyOption.ATOMIC_MOVE);
                 ping(peer, resources.channel, n, warmup, options.get("hgrm"));
+            } finally {
+                machine.close();
             }
         } else if (role.equals("pong")) {
             awaitReady(dir);
