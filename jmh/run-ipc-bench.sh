@@ -95,14 +95,18 @@ machine_line | tee -a "$log"
 # median (min-max) of each figure per peer
 awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
                  peer = f["peer"]; if (!(peer in seen)) { seen[peer] = 1; order[++np] = peer }
-                 c = ++cnt[peer]; split("p50 p99 p99.9 max mean", keys, " ")
-                 for (k = 1; k <= 5; k++) v[peer, keys[k], c] = f[keys[k]] }
+                 f["busy"] = sprintf("%.2f", f["pingCpuSeconds"] / f["wallSeconds"])
+                 c = ++cnt[peer]; split("p50 p99 p99.9 max mean busy", keys, " ")
+                 for (k = 1; k <= 6; k++) v[peer, keys[k], c] = f[keys[k]] }
      function med(p, key,   i, j, x, s, c) { c = cnt[p]; for (i = 1; i <= c; i++) s[i] = v[p, key, i]
                  for (i = 2; i <= c; i++) { x = s[i]; for (j = i - 1; j >= 1 && s[j] + 0 > x + 0; j--) s[j + 1] = s[j]; s[j + 1] = x }
                  return sprintf("%s (%s-%s)", (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2, s[1], s[c]) }
-     END { printf "\n| peer | runs | p50 ns | p99 ns | p99.9 ns | max ns | mean ns |\n|---|---|---|---|---|---|---|\n"
+     END { printf "\n| peer | runs | p50 ns | p99 ns | p99.9 ns | max ns | mean ns | ping core busy |\n"
+           printf "|---|---|---|---|---|---|---|---|\n"
            for (i = 1; i <= np; i++) { p = order[i]
-             printf "| %s | %d | %s | %s | %s | %s | %s |\n", p, cnt[p], med(p, "p50"), med(p, "p99"), med(p, "p99.9"),
-                    med(p, "max"), med(p, "mean") } }' "$log" | tee "$out/summary.md"
+             printf "| %s | %d | %s | %s | %s | %s | %s | %s |\n", p, cnt[p], med(p, "p50"), med(p, "p99"),
+                    med(p, "p99.9"), med(p, "max"), med(p, "mean"), med(p, "busy") } }' "$log" | tee "$out/summary.md"
+echo "(median (min-max) over the reps, one-way ns = round trip / 2; 'ping core busy' = the ping thread's CPU time /"
+echo " wall time of the timed phase: a spinning ping on a core of its own shows ~1.0; well below, the core was shared)"
 echo
 echo "Log, summary and one-way .hgrm distributions: $out"
