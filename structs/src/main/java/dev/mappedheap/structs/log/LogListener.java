@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * heap instance reads each listener, and no other live one can open it meanwhile.
  */
 public final class LogListener implements AutoCloseable {
-    private static final int SPINS = 256;
+    /** How long {@link #await} spins before it yields: a reply a few microseconds away never waits for a park. */
+    private static final long SPIN_NANOS = 20_000;
     private static final int YIELDS = 16;
     private static final long MIN_PARK_NANOS = 20_000;
     private static final long MAX_PARK_NANOS = 1_000_000;
@@ -105,9 +106,9 @@ public final class LogListener implements AutoCloseable {
     }
 
     /**
-     * Waits until an entry is ready or the time is up: spins briefly, then yields, then parks with a back-off
-     * from 20 µs to 1 ms between polls of the header word (there is no futex across processes), so an idle
-     * listener costs almost no CPU and one that is busy answers within a few hundred nanoseconds.
+     * Waits until an entry is ready or the time is up: spins for up to 20 µs, then yields, then parks with a
+     * back-off from 20 µs to 1 ms between polls of the header word (there is no futex across processes), so an
+     * idle listener costs almost no CPU and one that is busy answers within a few hundred nanoseconds.
      *
      * @return true when an entry is ready, false at the timeout
      */
@@ -115,22 +116,29 @@ public final class LogListener implements AutoCloseable {
         if (available()) {
             return true;
         }
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long start = System.nanoTime();
+        long timeoutNanos = unit.toNanos(timeout);
         long park = MIN_PARK_NANOS;
-        for (int round = 0;; round++) {
+        int yields = 0;
+        for (int round = 1;; round++) {
             if (available()) {
                 return true;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if ((round & 31) != 0) { // System.nanoTime costs more than a poll: look at the clock now and then
+                Thread.onSpinWait();
+                continue;
+            }
+            long waited = System.nanoTime() - start;
+            if (waited >= timeoutNanos) {
                 return false;
             }
-            if (round < SPINS) {
+            if (waited < SPIN_NANOS) {
                 Thread.onSpinWait();
-            } else if (round < SPINS + YIELDS) {
+            } else if (yields < YIELDS) {
+                yields++;
                 Thread.yield();
             } else {
-                LockSupport.parkNanos(Math.min(park, left));
+                LockSupport.parkNanos(Math.min(park, timeoutNanos - waited));
                 park = Math.min(park * 2, MAX_PARK_NANOS);
             }
         }
