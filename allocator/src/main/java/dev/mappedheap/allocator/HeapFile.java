@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.SecureRandom;
 
 /**
@@ -32,7 +34,8 @@ final class HeapFile {
     private HeapFile() {}
 
     /**
-     * Creates the file (owner read-write only), reserves its space, maps it and writes a fresh header.
+     * Creates the file with the options' permissions (owner read-write only by default), reserves its space,
+     * maps it, writes a fresh header and flushes it, the directory entry included.
      *
      * <p>The heap is built under a temporary name beside the file and appears under its own name only when
      * complete, through a hard link that fails if the name exists. So a crash during creation never leaves
@@ -54,7 +57,7 @@ final class HeapFile {
         }
         Path temp = file.resolveSibling("." + file.getFileName() + ".creating-"
                 + Long.toHexString(new SecureRandom().nextLong() >>> 1));
-        createEmpty(temp);
+        createEmpty(temp, options.permissions());
         FileChannel channel = null;
         HeapMemory memory = null;
         try {
@@ -66,6 +69,7 @@ final class HeapFile {
             writeHeader(memory, header);
             memory.sync();
             publish(temp, file);
+            syncDirectory(file);
             return new Opened(memory, header);
         } catch (IOException | RuntimeException e) {
             closeQuietly(memory, channel, e);
@@ -97,14 +101,37 @@ final class HeapFile {
         }
     }
 
+    /**
+     * fsyncs the directory that holds {@code file}, so that its new name survives a power loss (the file's
+     * own fsync does not cover the directory entry). Where a directory cannot be opened for fsync (not
+     * Linux), the name is durable whenever the file system flushes its metadata.
+     */
+    private static void syncDirectory(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException notSupported) {
+            // a platform or file system that does not fsync directories: nothing more can be done here
+        }
+    }
+
     private static HeapException alreadyExists(Path file, FileAlreadyExistsException cause) {
         return new HeapException("cannot create heap: the file already exists: file=" + file, cause);
     }
 
-    private static void createEmpty(Path file) {
+    /**
+     * Creates the file owner-only, then sets the wanted permissions exactly: the umask narrows the mode of
+     * {@code open(O_CREAT)} but not of {@code chmod}, and creating it owner-only first means no other user
+     * can open it in between.
+     */
+    private static void createEmpty(Path file, Set<PosixFilePermission> permissions) {
         try {
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(HeapOptions.OWNER_ONLY));
+                Files.setPosixFilePermissions(file, permissions);
             } catch (UnsupportedOperationException notPosix) {
                 Files.createFile(file);
             }
@@ -153,10 +180,28 @@ final class HeapFile {
             HeapMemory memory = new HeapMemory(channel, header.capacity(), header.maxSize(), header.heapStart(),
                     CAPACITY_OFFSET);
             return new Opened(memory, header);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw accessDenied(file, e);
         } catch (IOException | RuntimeException e) {
             closeQuietly(null, channel, e);
             throw e instanceof HeapException he ? he : new HeapException("cannot open heap file: file=" + file, e);
         }
+    }
+
+    /**
+     * @return the exception for a heap file this process may not open for reading and writing, with the
+     *     file's permissions when they can be read
+     */
+    static HeapAccessDeniedException accessDenied(Path file, java.nio.file.AccessDeniedException cause) {
+        String permissions;
+        try {
+            permissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            permissions = "unknown";
+        }
+        return new HeapAccessDeniedException("no read-write access to the heap file: file=" + file + " permissions="
+                + permissions + " (a heap is always opened read-write: its lock and crash recovery write to the"
+                + " file; to only read it, copy it and open the copy)", cause);
     }
 
     /** A mapped heap file whose header passed validation. */

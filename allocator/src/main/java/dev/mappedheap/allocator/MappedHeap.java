@@ -1,10 +1,13 @@
 package dev.mappedheap.allocator;
 
 import dev.mappedheap.allocator.alloc.Allocator;
+import dev.mappedheap.allocator.alloc.BlockWalker;
 import dev.mappedheap.allocator.alloc.HeapChecker;
+import dev.mappedheap.allocator.alloc.HeapRepair;
 import dev.mappedheap.allocator.format.BlockLayout;
 import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.internal.BenchmarkSwitch;
+import dev.mappedheap.allocator.internal.BoundRange;
 import dev.mappedheap.allocator.internal.FileSpace;
 import dev.mappedheap.allocator.internal.HeapMemory;
 import dev.mappedheap.allocator.journal.SimulatedCrash;
@@ -32,6 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #setRoot}, and the file growth inside them, is atomic against a process crash: its metadata writes
  * go through an undo journal in the file, committed by one 8-byte store, and the next {@link #open} rolls an
  * interrupted operation back. Data written with the raw accessors is not journaled.
+ *
+ * <p><b>Durability.</b> Every completed operation, and every raw write, survives a process crash. What
+ * survives a power loss depends on the handle's {@link Durability}: by default everything before the last
+ * {@link #sync()}; with {@link Durability#SYNC_EACH_OPERATION} every operation that returned.
  *
  * <p><b>Checks.</b> Offsets given to {@link #free}, {@link #reallocate} and {@link #usableSize} must be live
  * blocks ({@link InvalidOffsetException} otherwise, with the heap unchanged). Raw reads and writes are
@@ -68,6 +75,7 @@ public final class MappedHeap implements AutoCloseable {
     private final long growthIncrement;
     private final long maxSize;
     private final int recoveredWrites;
+    private final Durability durability;
     /** Serialises this instance's threads before they compete for the heap lock with other instances. */
     private final ReentrantLock lock = new ReentrantLock();
     /** The JVM-side locks of {@link #lockAt}, one per lock word. */
@@ -79,7 +87,7 @@ public final class MappedHeap implements AutoCloseable {
     private boolean abandoned;
 
     private MappedHeap(Path file, HeapFile.Opened opened, LockFile lockFile, Owner owner,
-            UndoJournal.CrashHook recoveryHook) {
+            UndoJournal.CrashHook recoveryHook, Durability durability) {
         HeapFile.Header header = opened.header();
         this.file = file;
         this.memory = opened.memory();
@@ -93,6 +101,10 @@ public final class MappedHeap implements AutoCloseable {
         this.heapLock = new RobustLock(memory, HeaderLayout.LOCK_WORD_OFFSET, lockFile);
         this.journal = new UndoJournal(memory, header.journalOffset(), header.journalCapacity(), heapStart);
         this.allocator = new Allocator(memory, journal, heapStart, salt, this::grow);
+        this.durability = durability;
+        if (durability == Durability.SYNC_EACH_OPERATION) {
+            journal.barrier(new DeviceBarrier(memory)); // before recovery: a rollback on open is flushed too
+        }
         journal.crashHook(recoveryHook);
         lock.lock();
         try {
@@ -115,38 +127,58 @@ public final class MappedHeap implements AutoCloseable {
      * under its own name only when complete, so no process ever opens a half-made heap and a crash during
      * creation leaves no file under the name.
      *
-     * @param file where to create it; must not exist. Created readable and writable by its owner only.
-     * @param options initial size, growth increment and maximum size
+     * @param file where to create it; must not exist. Created with {@link HeapOptions#permissions} (readable
+     *     and writable by its owner only by default), and flushed to the device with its directory entry
+     * @param options initial size, growth increment, maximum size, permissions, and this handle's durability
      * @return the open heap
      * @throws HeapException if the file exists or cannot be created
      * @throws HeapFullException if the disk has no room for the initial size
      * @throws IllegalArgumentException if the initial size does not fit the maximum size
      */
     public static MappedHeap create(Path file, HeapOptions options) {
-        return construct(file, HeapFile.create(file, options), null);
+        return construct(file, HeapFile.create(file, options), null, options.durability());
     }
 
     /**
-     * Opens an existing heap file, validates its header and rolls back an operation a crash interrupted.
+     * Opens an existing heap file, validates its header and rolls back an operation a crash interrupted, with
+     * {@link Durability#EXPLICIT_SYNC}.
      *
      * @param file the heap file
      * @return the open heap
      * @throws IncompatibleFormatException if the file is not a heap or has an unknown format version
      * @throws HeapCorruptedException if the header contradicts itself or the file is truncated
+     * @throws HeapAccessDeniedException if this process may not read and write the file or its lock file (a
+     *     heap is never opened read-only)
      * @throws HeapException if the file cannot be opened
      */
     public static MappedHeap open(Path file) {
-        return construct(file, HeapFile.open(file), null);
+        return open(file, HeapOptions.defaults());
+    }
+
+    /**
+     * Opens an existing heap file as {@link #open(Path)} does, with the per-handle parts of {@code options}:
+     * its {@link HeapOptions#durability durability}. The sizes and permissions are the file's own and are
+     * not changed.
+     *
+     * @param file the heap file
+     * @param options whose durability this handle uses
+     * @return the open heap
+     * @throws HeapAccessDeniedException if this process may not read and write the file or its lock file
+     * @throws HeapException as {@link #open(Path)}
+     */
+    public static MappedHeap open(Path file, HeapOptions options) {
+        return construct(file, HeapFile.open(file), null, options.durability());
     }
 
     /** Recovers, validates and wraps a mapped file; unmaps it and releases it if any of that fails. */
-    private static MappedHeap construct(Path file, HeapFile.Opened opened, UndoJournal.CrashHook recoveryHook) {
+    private static MappedHeap construct(Path file, HeapFile.Opened opened, UndoJournal.CrashHook recoveryHook,
+            Durability durability) {
         LockFile lockFile = null;
         Owner owner = null;
         try {
             lockFile = LockFile.open(file);
             owner = lockFile.claim();
-            return new MappedHeap(file, opened, lockFile, owner, recoveryHook);
+            return new MappedHeap(file, opened, lockFile, owner, recoveryHook, durability);
         } catch (RuntimeException | Error e) {
             try {
                 opened.memory().close();
@@ -166,17 +198,17 @@ public final class MappedHeap implements AutoCloseable {
 
     /**
      * Opens the heap file if it exists, else creates it with {@code options}. An existing file keeps the
-     * sizes it was created with.
+     * sizes and permissions it was created with; the handle uses the options' durability either way.
      */
     public static MappedHeap openOrCreate(Path file, HeapOptions options) {
         if (Files.exists(file)) {
-            return open(file);
+            return open(file, options);
         }
         try {
             return create(file, options);
         } catch (HeapException e) {
             if (Files.exists(file) && e.getCause() instanceof java.nio.file.FileAlreadyExistsException) {
-                return open(file); // lost a race with another creator
+                return open(file, options); // lost a race with another creator
             }
             throw e;
         }
@@ -230,7 +262,9 @@ public final class MappedHeap implements AutoCloseable {
     /**
      * Allocates a block and stores its offset into the 8-byte word at {@code fieldOffset} of the live block
      * {@code holder}, as one atomic operation: after a crash the block is either not allocated or linked,
-     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.)
+     * never leaked. (PMDK's {@code pmemobj_alloc} with a destination pointer is the same idea.) The new
+     * block's payload reads as zeros, so a crash between the link and the caller's first write leaves a
+     * linked block of zeros, never bytes of the block's previous owner.
      *
      * @param holder a live block that will point at the new one
      * @param fieldOffset offset of the link word inside {@code holder}'s payload: 8-aligned, in bounds
@@ -258,6 +292,17 @@ public final class MappedHeap implements AutoCloseable {
      */
     public long freeFrom(long holder, long fieldOffset) {
         return atomically(FREE_FROM, holder, fieldOffset, 0);
+    }
+
+    /**
+     * Binds a flyweight to {@code [offset, offset + length)} of this heap after checking, once, that the range
+     * lies inside the heap's blocks; its accessors then touch that memory directly (see {@link BoundRange}).
+     * The caller checks that the range is the live block it expects (this checks bounds, not liveness).
+     *
+     * @throws InvalidOffsetException if the range is outside the heap, or the heap is closed
+     */
+    public void bind(BoundRange range, long offset, long length) {
+        memory.bind(range, offset, length);
     }
 
     /**
@@ -537,7 +582,18 @@ public final class MappedHeap implements AutoCloseable {
             throw new HeapFullException("heap full: the file would pass maxSize: capacity=" + capacity + " needed="
                     + minCapacity + " maxSize=" + maxSize);
         }
-        FileSpace.reserve(file, memory.channel(), capacity, newCapacity);
+        try {
+            FileSpace.reserve(file, memory.channel(), capacity, newCapacity);
+        } catch (HeapFullException refused) {
+            // nothing grew: the reservation gave back what it added, the mapping and the capacity word are as
+            // they were, so the heap keeps working inside its size and the next growth tries again
+            throw new HeapFullException("heap full: the file system refused the space to grow: capacity=" + capacity
+                    + " needed=" + minCapacity + " requested=" + (newCapacity - capacity) + " newCapacity="
+                    + newCapacity + " file=" + file + " reason=" + refused.getMessage(), refused.getCause());
+        }
+        if (durability == Durability.SYNC_EACH_OPERATION) {
+            memory.syncFile(); // the file's new size on the device before the capacity word that relies on it
+        }
         memory.extendLimit(newCapacity);
         journal.write(HeaderLayout.CAPACITY_OFFSET, newCapacity);
         return newCapacity;
@@ -659,9 +715,112 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
-     * Flushes every change to the storage device (msync of the mapping, then fsync of the file). A heap not
-     * modified after its last sync is consistent after an OS crash or power loss; changes made after it
-     * may reach the disk partly and in any order.
+     * {@link #check()}, telling {@code progress} how far the walk of the blocks has come: for tools that check
+     * big heaps.
+     *
+     * @param progress called about every {@link ProgressListener#intervalBytes()} bytes walked, under the heap
+     *     lock (it must not call this heap's allocator operations)
+     */
+    public CheckReport check(ProgressListener progress) {
+        enter();
+        try {
+            return new HeapChecker(memory, heapStart, salt).withProgress(progress).check();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Walks the blocks from the first to the top, in file order, under the heap lock. Bounded by the heap's
+     * size; a block whose size breaks the tiling ends the walk with a report instead of an exception. Only
+     * sizes are checked on the way ({@link #check()} checks everything).
+     *
+     * @param visitor told of each block; it must not call this heap's allocator operations
+     * @return what was visited, and where and why the walk stopped if it did not reach the top
+     */
+    public WalkReport walk(BlockVisitor visitor) {
+        return walk(visitor, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #walk(BlockVisitor)}, telling {@code progress} how far it has come.
+     *
+     * @param visitor told of each block; it must not call this heap's allocator operations
+     * @param progress called about every {@link ProgressListener#intervalBytes()} bytes walked
+     * @return what was visited
+     */
+    public WalkReport walk(BlockVisitor visitor, ProgressListener progress) {
+        enter();
+        try {
+            return BlockWalker.walk(memory, heapStart, visitor, progress);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Checks the heap and rebuilds what can be derived from the block boundary tags: PINUSE bits, footers,
+     * the free lists and their bitmaps, the free tree, the counters, and the merging of adjacent free
+     * blocks. The payload of every block in use is left untouched. A range whose tags cannot be believed
+     * becomes one block in use that keeps its bytes (reported, so it can be inspected and freed); the rest
+     * is salvaged. See docs/FORMAT.md, section 8.
+     *
+     * <p>Runs under the heap lock, so other processes wait; not journaled, but ordered so that a crash
+     * midway leaves a heap that hands out no block in use, and that a second repair finishes. Does nothing
+     * (writes nothing) when the check finds no problem.
+     *
+     * @return what the check found, what was rebuilt, the unreadable ranges, and the check afterwards
+     */
+    public RepairReport repair() {
+        return repair(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #repair()}, telling {@code progress} how far each of its walks has come.
+     *
+     * @param progress called with the phases {@code "check"}, {@code "repair"}, {@code "check"}
+     * @return what was found and done
+     */
+    public RepairReport repair(ProgressListener progress) {
+        enter();
+        try {
+            return new HeapRepair(memory, heapStart, salt).repair(progress);
+        } finally {
+            exit();
+        }
+    }
+
+    /** @return the header's fields, read together under the heap lock */
+    public HeapInfo info() {
+        enter();
+        try {
+            return new HeapInfo(
+                    (int) memory.readLong(HeaderLayout.FORMAT_VERSION_OFFSET), // little-endian: the low half
+                    heapStart,
+                    memory.readLong(HeaderLayout.JOURNAL_OFFSET_OFFSET),
+                    (int) memory.readLong(HeaderLayout.JOURNAL_CAPACITY_OFFSET),
+                    salt,
+                    growthIncrement,
+                    maxSize,
+                    memory.readLong(HeaderLayout.CAPACITY_OFFSET),
+                    memory.readLong(HeaderLayout.TOP_OFFSET),
+                    memory.readLong(HeaderLayout.ROOT_OFFSET),
+                    memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET));
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Flushes every change to the storage device: {@code msync(MS_SYNC)} of the whole mapping (every dirty
+     * page, the metadata and what was written with the raw accessors, by any process), then {@code fsync} of
+     * the file (its size and block allocation, which growth changes). The file's directory entry was flushed
+     * when the file was created. A heap not modified after its last sync is consistent after an OS crash or
+     * power loss and holds every change made before that sync; changes made after it may reach the disk
+     * partly and in any order (see {@link Durability}).
+     *
+     * <p>Safe to call from any thread; it takes this instance's lock but not the heap lock, so a concurrent
+     * operation of another process is flushed partly (that is what the journal is for).
      *
      * @throws HeapException if the flush fails
      */
@@ -673,6 +832,45 @@ public final class MappedHeap implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@link #sync()} when this handle was opened with {@link Durability#SYNC_EACH_OPERATION}, nothing
+     * otherwise: for data structures with their own commit (transactions over raw writes), so they flush at
+     * commit exactly when the program asked for per-operation durability.
+     *
+     * @throws HeapException if the flush fails
+     */
+    public void syncIfDurable() {
+        if (durability == Durability.SYNC_EACH_OPERATION) {
+            sync();
+        }
+    }
+
+    /**
+     * Flushes the pages holding {@code [offset, offset + length)} to the device and waits for them
+     * ({@code msync(MS_SYNC)} of those pages only, no fsync): the write-ahead barrier for a data structure's
+     * own log, whose entry must be on the device before the bytes it guards change. Cheaper than
+     * {@link #sync()} when few pages are dirty, but it does not flush the file's size.
+     *
+     * @throws InvalidOffsetException if the range is below the first block or past the file
+     * @throws HeapException if the flush fails
+     */
+    public void syncRange(long offset, long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length: length=" + length);
+        }
+        checkUsable();
+        if (offset < heapStart) {
+            throw new InvalidOffsetException("sync below the first block (header and journal): offset=" + offset
+                    + " heapStart=" + heapStart);
+        }
+        memory.syncRange(offset, length);
+    }
+
+    /** @return what this handle flushes: see {@link Durability} */
+    public Durability durability() {
+        return durability;
     }
 
     /** @return how many metadata words the open of this heap restored from an interrupted operation (later
@@ -708,7 +906,7 @@ public final class MappedHeap implements AutoCloseable {
 
     /** For tests in this package: {@link #open} with a hook that can stop recovery midway, as a crash would. */
     static MappedHeap openWithRecoveryHook(Path file, UndoJournal.CrashHook recoveryHook) {
-        return construct(file, HeapFile.open(file), recoveryHook);
+        return construct(file, HeapFile.open(file), recoveryHook, Durability.EXPLICIT_SYNC);
     }
 
     /** For tests in this package: every live block's offset, walked under the heap lock. */

@@ -108,6 +108,9 @@ class InterruptedOperationTest {
                         s.live().get(s.live().size() - 1), 400_000)),
                 op("allocateInto: allocate and link in one step", s -> h -> h.allocateInto(
                         s.live().get(s.live().size() - 1), LINK + 8, 40)),
+                // the whole 30,000-byte tree block, zeroed: its tree links and footer must come back on rollback
+                op("allocateInto reusing a tree block whole", s -> h -> h.allocateInto(
+                        s.live().get(s.live().size() - 1), LINK + 8, 30_000)),
                 op("freeFrom: free and clear the link in one step", s -> h -> h.freeFrom(
                         s.live().get(s.live().size() - 1), LINK)),
                 op("setRoot", s -> h -> {

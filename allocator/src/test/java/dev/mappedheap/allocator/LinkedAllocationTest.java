@@ -28,6 +28,36 @@ class LinkedAllocationTest {
     }
 
     @Test
+    void allocateIntoHandsOverZeroedBlocksWhereverTheyComeFrom() {
+        try (MappedHeap heap = MappedHeap.create(dir.resolve("h.heap"), HeapOptions.defaults())) {
+            long holder = heap.allocate(64);
+            long[] sizes = {16, 48, 200, 4096, 20_000, 100_000};
+            long[] dirty = new long[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                dirty[i] = heap.allocate(sizes[i]);
+                heap.allocate(16); // a fence, so the freed block stays a block of its own size
+                for (long at = dirty[i]; at < dirty[i] + heap.usableSize(dirty[i]); at += 8) {
+                    heap.writeLong(at, -1);
+                }
+            }
+            for (long block : dirty) {
+                heap.free(block); // on the exact-size lists and in the tree, with their bytes left dirty
+            }
+            for (int i = 0; i < sizes.length; i++) {
+                long block = heap.allocateInto(holder, 0, sizes[i]);
+                assertThat(block).as("reuses the freed block of size %d", sizes[i]).isEqualTo(dirty[i]);
+                for (long at = block; at < block + heap.usableSize(block); at += 8) {
+                    assertThat(heap.readLong(at)).as("size %d, offset +%d", sizes[i], at - block).isZero();
+                }
+                heap.writeLong(holder, 0); // forget it: the next allocateInto reuses the link word
+            }
+            long fromTop = heap.allocateInto(holder, 8, 1000);
+            assertThat(heap.readLong(fromTop)).isZero();
+            assertThat(heap.check().ok()).isTrue();
+        }
+    }
+
+    @Test
     void badHoldersAndLinksAreRefusedWithTheHeapUnchanged() {
         try (MappedHeap heap = MappedHeap.create(dir.resolve("h.heap"), HeapOptions.defaults())) {
             long holder = heap.allocate(64);

@@ -142,7 +142,7 @@ public abstract class BlobField extends Field {
     /** @return the reference stored, or 0 when the record predates the field */
     final long reference(StructView view) {
         if (inRecord(view)) {
-            return view.heap.readLong(view.offset + offset);
+            return view.longAt(offset);
         }
         checkAbsentRead(view);
         return 0L;

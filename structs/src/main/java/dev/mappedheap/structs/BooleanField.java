@@ -16,7 +16,7 @@ public final class BooleanField extends Field {
      */
     public boolean get(StructView view) {
         if (inRecord(view)) {
-            return view.heap.readByte(view.offset + offset) != 0;
+            return view.byteAt(offset) != 0;
         }
         checkAbsentRead(view);
         return false;
@@ -28,6 +28,6 @@ public final class BooleanField extends Field {
      * @throws FieldNotInRecordException if the record predates this field; nothing changed
      */
     public void set(StructView view, boolean value) {
-        view.writer.writeByte(writableAt(view), value ? (byte) 1 : (byte) 0);
+        view.putByte(writableField(view), value ? (byte) 1 : (byte) 0);
     }
 }

@@ -16,7 +16,7 @@ public final class ByteField extends Field {
      */
     public byte get(StructView view) {
         if (inRecord(view)) {
-            return view.heap.readByte(view.offset + offset);
+            return view.byteAt(offset);
         }
         checkAbsentRead(view);
         return 0;
@@ -28,6 +28,6 @@ public final class ByteField extends Field {
      * @throws FieldNotInRecordException if the record predates this field; nothing changed
      */
     public void set(StructView view, byte value) {
-        view.writer.writeByte(writableAt(view), value);
+        view.putByte(writableField(view), value);
     }
 }

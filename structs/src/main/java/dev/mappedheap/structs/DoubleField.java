@@ -16,7 +16,7 @@ public final class DoubleField extends Field {
      */
     public double get(StructView view) {
         if (inRecord(view)) {
-            return Double.longBitsToDouble(view.heap.readLong(view.offset + offset));
+            return Double.longBitsToDouble(view.longAt(offset));
         }
         checkAbsentRead(view);
         return 0d;
@@ -28,6 +28,6 @@ public final class DoubleField extends Field {
      * @throws FieldNotInRecordException if the record predates this field; nothing changed
      */
     public void set(StructView view, double value) {
-        view.writer.writeLong(writableAt(view), Double.doubleToRawLongBits(value));
+        view.putLong(writableField(view), Double.doubleToRawLongBits(value));
     }
 }

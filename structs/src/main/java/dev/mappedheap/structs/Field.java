@@ -102,6 +102,19 @@ public abstract class Field {
         return view.offset + offset;
     }
 
+    /**
+     * {@link #writableAt}, for the view's own accessors.
+     *
+     * @return the field's offset inside the record
+     * @throws FieldNotInRecordException if the record predates the field
+     */
+    final int writableField(StructView view) {
+        if (!inRecord(view)) {
+            throw absentWrite(view);
+        }
+        return offset;
+    }
+
     /** The slow path of a write that failed {@link #inRecord}: the exception to throw. */
     final RuntimeException absentWrite(StructView view) {
         checkView(view);

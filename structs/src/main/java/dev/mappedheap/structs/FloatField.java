@@ -16,7 +16,7 @@ public final class FloatField extends Field {
      */
     public float get(StructView view) {
         if (inRecord(view)) {
-            return Float.intBitsToFloat(view.heap.readInt(view.offset + offset));
+            return Float.intBitsToFloat(view.intAt(offset));
         }
         checkAbsentRead(view);
         return 0f;
@@ -28,6 +28,6 @@ public final class FloatField extends Field {
      * @throws FieldNotInRecordException if the record predates this field; nothing changed
      */
     public void set(StructView view, float value) {
-        view.writer.writeInt(writableAt(view), Float.floatToRawIntBits(value));
+        view.putInt(writableField(view), Float.floatToRawIntBits(value));
     }
 }

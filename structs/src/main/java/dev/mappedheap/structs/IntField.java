@@ -16,7 +16,7 @@ public final class IntField extends Field {
      */
     public int get(StructView view) {
         if (inRecord(view)) {
-            return view.heap.readInt(view.offset + offset);
+            return view.intAt(offset);
         }
         checkAbsentRead(view);
         return 0;
@@ -28,6 +28,6 @@ public final class IntField extends Field {
      * @throws FieldNotInRecordException if the record predates this field; nothing changed
      */
     public void set(StructView view, int value) {
-        view.writer.writeInt(writableAt(view), value);
+        view.putInt(writableField(view), value);
     }
 }

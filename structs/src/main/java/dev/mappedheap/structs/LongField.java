@@ -16,7 +16,7 @@ public final class LongField extends Field {
      */
     public long get(StructView view) {
         if (inRecord(view)) {
-            return view.heap.readLong(view.offset + offset);
+            return view.longAt(offset);
         }
         checkAbsentRead(view);
         return 0L;
@@ -28,6 +28,6 @@ public final class LongField extends Field {
      * @throws FieldNotInRecordException if the record predates this field; nothing changed
      */
     public void set(StructView view, long value) {
-        view.writer.writeLong(writableAt(view), value);
+        view.putLong(writableField(view), value);
     }
 }

@@ -17,7 +17,7 @@ public final class RefField extends Field {
      */
     public long get(StructView view) {
         if (inRecord(view)) {
-            return view.heap.readLong(view.offset + offset);
+            return view.longAt(offset);
         }
         checkAbsentRead(view);
         return 0L;
@@ -33,6 +33,6 @@ public final class RefField extends Field {
         if (target < 0) {
             throw new IllegalArgumentException("negative reference: field=" + this + " target=" + target);
         }
-        view.writer.writeLong(writableAt(view), target);
+        view.putLong(writableField(view), target);
     }
 }

@@ -3,6 +3,7 @@ package dev.mappedheap.structs;
 
 import dev.mappedheap.allocator.InvalidOffsetException;
 import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.allocator.internal.BoundRange;
 import java.util.Objects;
 
 /**
@@ -19,16 +20,20 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>What the check covers.</b> Wrapping checks the block and the struct header (see
- * {@link StructLayout}); a failed wrap leaves the view unwrapped. After that each access is only
- * bounds-checked against the heap file: freeing the struct (through this view or another) while the view is
+ * {@link StructLayout}); a failed wrap leaves the view unwrapped. It also binds the view to the record's
+ * memory ({@link MappedHeap#bind}): after that each access is only checked against the record's size and
+ * goes straight to memory, without the walk from the heap to its current mapping that a
+ * {@link MappedHeap#readLong} makes. Freeing the struct (through this view or another) while the view is
  * wrapped leaves it pointing at a freed block, whose reads return whatever is there and whose writes may
  * damage the heap's free lists (which the allocator then reports as corruption). Re-wrap after a struct
- * may have been freed, moved by {@link StructLayout#upgrade}, or the heap reopened.
+ * may have been freed, moved by {@link StructLayout#upgrade}, or the heap reopened. A view kept past its
+ * heap's {@link MappedHeap#close close} never faults (the mapping is replaced by scratch pages, not
+ * unmapped), but reads zeros and writes nowhere; wrapping it again throws.
  *
  * <p><b>Threads.</b> A view is for one thread at a time; make one per thread (they are small). The struct
  * itself may be read through views in many threads if the writers order their accesses.
  */
-public final class StructView {
+public final class StructView extends BoundRange {
     final StructLayout layout;
     final MappedHeap heap;
     final HeapWriter writer;
@@ -37,10 +42,14 @@ public final class StructView {
     int size;
     int version;
 
+    /** Writes go straight to the bound record rather than through {@link #writer}: nothing to log. */
+    private final boolean direct;
+
     StructView(StructLayout layout, HeapWriter writer) {
         this.layout = layout;
         this.writer = writer;
         this.heap = Objects.requireNonNull(writer.heap(), "writer.heap()");
+        this.direct = writer instanceof DirectHeapWriter;
     }
 
     /**
@@ -57,11 +66,53 @@ public final class StructView {
         this.size = 0;
         this.version = 0;
         this.offset = 0;
+        unbind();
         int recordSize = layout.checkRecord(heap, offset);
-        this.version = heap.readInt(offset + StructHeaderLayout.VERSION_OFFSET);
+        int recordVersion = heap.readInt(offset + StructHeaderLayout.VERSION_OFFSET);
+        heap.bind(this, offset, recordSize);
+        this.version = recordVersion;
         this.offset = offset;
         this.size = recordSize;
         return this;
+    }
+
+    // The field handles' accessors: at an offset inside the record, which each handle has checked against
+    // the record's size (BoundRange checks it again, a compare the JIT folds with the handle's).
+
+    long longAt(int fieldOffset) {
+        return readLongAt(fieldOffset);
+    }
+
+    int intAt(int fieldOffset) {
+        return readIntAt(fieldOffset);
+    }
+
+    byte byteAt(int fieldOffset) {
+        return readByteAt(fieldOffset);
+    }
+
+    void putLong(int fieldOffset, long value) {
+        if (direct) {
+            writeLongAt(fieldOffset, value);
+        } else {
+            writer.writeLong(offset + fieldOffset, value);
+        }
+    }
+
+    void putInt(int fieldOffset, int value) {
+        if (direct) {
+            writeIntAt(fieldOffset, value);
+        } else {
+            writer.writeInt(offset + fieldOffset, value);
+        }
+    }
+
+    void putByte(int fieldOffset, byte value) {
+        if (direct) {
+            writeByteAt(fieldOffset, value);
+        } else {
+            writer.writeByte(offset + fieldOffset, value);
+        }
     }
 
     /** @return whether the view is wrapped at a record */

@@ -39,6 +39,8 @@ import dev.mappedheap.allocator.journal.UndoJournal;
  * <p>Not thread-safe: the caller holds the heap's lock.
  */
 public final class Allocator {
+    /** Payload bytes that hold a free block's links (previous/right child, tree height): kept for rollback. */
+    private static final long FREE_LINK_BYTES_IN_PAYLOAD = BlockLayout.HEIGHT_OFFSET + 8 - HEADER_LENGTH;
     private final Blocks blocks;
     private final SmallBins smallBins;
     private final FreeTree tree;
@@ -174,8 +176,27 @@ public final class Allocator {
     public long allocateInto(long holder, long fieldOffset, long request) {
         long link = linkWord(holder, fieldOffset);
         long payload = allocate(request);
+        zeroPayload(payload);
         blocks.journal.write(link, payload);
         return payload;
+    }
+
+    /**
+     * Zeroes a block just allocated, so that a block linked by {@link #allocateInto} never shows the bytes
+     * of an earlier owner: a crash right after the link leaves a block of zeros, never stale data that a
+     * recovery could mistake for the new owner's (a transaction's undo log, say). The words a free block
+     * keeps its list or tree links and its footer in are journaled, because a rollback makes the block free
+     * again and needs them; the rest of a free block means nothing, so it is cleared without a log.
+     */
+    private void zeroPayload(long payload) {
+        long usable = size(blocks.head(payload - HEADER_LENGTH)) - HEADER_LENGTH;
+        long lastWord = payload + usable - 8;
+        for (long word = payload; word < payload + FREE_LINK_BYTES_IN_PAYLOAD && word < lastWord; word += 8) {
+            blocks.journal.write(word, 0);
+        }
+        long middle = Math.min(payload + FREE_LINK_BYTES_IN_PAYLOAD, lastWord);
+        blocks.memory.zero(middle, lastWord - middle);
+        blocks.journal.write(lastWord, 0);
     }
 
     /**

@@ -10,6 +10,7 @@ import static dev.mappedheap.allocator.format.BlockLayout.RIGHT_OFFSET;
 import static dev.mappedheap.allocator.format.BlockLayout.TREE_MIN_BLOCK;
 
 import dev.mappedheap.allocator.CheckReport;
+import dev.mappedheap.allocator.ProgressListener;
 import dev.mappedheap.allocator.format.BlockLayout;
 import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.internal.HeapMemory;
@@ -43,6 +44,8 @@ public final class HeapChecker {
     private BitSet seen;
     private long top;
     private long treeNodes;
+    private ProgressListener progress = ProgressListener.NONE;
+    private ProgressTicker ticker;
 
     /**
      * @param memory the heap's mapping
@@ -53,6 +56,15 @@ public final class HeapChecker {
         this.memory = memory;
         this.heapStart = heapStart;
         this.salt = salt;
+    }
+
+    /**
+     * @param listener told how far the walk of the blocks has come (phase {@code "check"})
+     * @return this checker
+     */
+    public HeapChecker withProgress(ProgressListener listener) {
+        this.progress = listener;
+        return this;
     }
 
     /** @return every problem found; an empty list when the heap is consistent */
@@ -71,7 +83,9 @@ public final class HeapChecker {
         if (root != 0 && (root < heapStart || root >= capacity)) {
             problem("root outside the heap: root=" + root);
         }
+        ticker = new ProgressTicker(progress, "check", heapStart, top);
         long walked = walkBlocks();
+        ticker.done(); // also when the walk stopped early: the phase is over
         seen = new BitSet(freeCount);
         long listed = checkLists();
         checkTree();
@@ -125,6 +139,7 @@ public final class HeapChecker {
         boolean prevInUse = true;
         long block = heapStart;
         while (block < top) {
+            ticker.at(block);
             long head = memory.readLong(block);
             long size = BlockLayout.size(head);
             if (size < MIN_BLOCK || size > top - block) {

@@ -330,6 +330,23 @@ public final class HeapMemory implements AutoCloseable {
         MEMORY.writeInt(address(offset, 4), value);
     }
 
+    /**
+     * Binds {@code range} to {@code [offset, offset + length)}, at or above the first block, after checking
+     * it lies inside the heap.
+     *
+     * @throws dev.mappedheap.allocator.InvalidOffsetException if it does not (or the heap is closed)
+     */
+    public void bind(BoundRange range, long offset, long length) {
+        range.bindTo(this, address(userFloor, offset, length), length);
+    }
+
+    /** Sets {@code len} bytes from {@code offset} to zero. */
+    public void zero(long offset, long len) {
+        if (len > 0) {
+            MEMORY.setMemory(address(offset, len), len, (byte) 0);
+        }
+    }
+
     /** Copies {@code len} bytes inside the heap; the ranges must not overlap. */
     public void copy(long fromOffset, long toOffset, long len) {
         long src = address(fromOffset, len);
@@ -344,22 +361,65 @@ public final class HeapMemory implements AutoCloseable {
 
     /**
      * Writes every dirty page of the file back to the device: {@code msync(MS_SYNC)} over the accessible
-     * bytes, result checked (Chronicle only logs a failed msync), then {@code fsync} for the file's size.
+     * bytes, result checked (Chronicle only logs a failed msync), then {@code fsync}, which also makes the
+     * file's size and block allocation (changed by growth) durable.
      *
      * @throws HeapException if either fails
      */
     public void sync() {
         Region r = region;
-        int rc = PosixAPI.posix().msync(r.address, pageAlign(r.limit), MSyncFlag.MS_SYNC);
-        if (rc != 0) {
-            int errno = PosixAPI.posix().lastError();
-            throw new HeapException("msync failed: errno=" + errno + " (" + PosixAPI.posix().strerror(errno)
-                    + ") length=" + r.limit);
-        }
+        msync(r, 0, r.limit);
+        syncFile();
+    }
+
+    /**
+     * Writes the dirty pages holding {@code [offset, offset + length)} back to the device and waits for them
+     * ({@code msync(MS_SYNC)} of just those pages): the barrier of write-ahead logging, so that a journal
+     * entry is on the device before the word it guards changes. Does not flush the file's size: see
+     * {@link #syncFile()}.
+     *
+     * @throws InvalidOffsetException if the range is outside the accessible bytes
+     * @throws HeapException if msync fails
+     */
+    public void syncRange(long offset, long length) {
+        address(offset, length); // bounds check, following growth like every access
+        Region r = region;
+        msync(r, offset, length);
+    }
+
+    /** {@code msync(MS_SYNC)} of every accessible byte: every dirty page, no fsync. */
+    public void syncMapped() {
+        Region r = region;
+        msync(r, 0, r.limit);
+    }
+
+    /**
+     * {@code fsync} of the file: its data and metadata (size, block allocation), for the steps that change
+     * them (creation, growth).
+     *
+     * @throws HeapException if fsync fails
+     */
+    public void syncFile() {
         try {
             Descriptors.fsync(channel);
         } catch (IOException e) {
-            throw new HeapException("fsync failed", e);
+            throw new HeapException("fsync failed: limit=" + region.limit, e);
+        }
+    }
+
+    /** msync over the pages of {@code [offset, offset + length)} inside {@code r}, which must be in bounds. */
+    private static void msync(Region r, long offset, long length) {
+        if (r.address == 0 || length <= 0) {
+            return; // closed: nothing mapped to flush
+        }
+        long page = OS.pageSize();
+        long start = offset & -page;
+        long end = Math.min(pageAlign(offset + length), pageAlign(r.limit));
+        int rc = PosixAPI.posix().msync(r.address + start, end - start, MSyncFlag.MS_SYNC);
+        if (rc != 0) {
+            int errno = PosixAPI.posix().lastError();
+            throw new HeapException("msync failed: errno=" + errno + " (" + PosixAPI.posix().strerror(errno)
+                    + ") offset=" + start + " length=" + (end - start) + " limit=" + r.limit);
         }
     }
 

@@ -49,9 +49,12 @@ public final class UndoJournal {
     private int stamp;
     private long seq;
     private int count;
+    /** Entries of this operation before this index are on the device (only counted with a barrier). */
+    private int flushedCount;
     private int writes;
     private boolean active;
     private CrashHook crashHook;
+    private Barrier barrier;
 
     /**
      * Test hook called before each journaled store, so a test can stop an operation between two metadata
@@ -63,6 +66,38 @@ public final class UndoJournal {
          * @param writeIndex how many metadata words this operation has stored so far
          */
         void beforeWrite(int writeIndex);
+    }
+
+    /**
+     * Flushes that order the journal's writes on the device, for a heap that must survive power loss
+     * operation by operation ({@code Durability.SYNC_EACH_OPERATION}). Without one (the default) the journal
+     * orders its stores for other processes and for a process crash only.
+     *
+     * <p>An undo journal is safe against power loss when each entry reaches the device before the word it
+     * guards (the kernel writes a changed page back whenever it likes, so a word's new value may otherwise be
+     * on the device with no entry to undo it), and when every change is on the device before the store that
+     * retires the entries (the commit, a rollback's end, a recovery's end), which is flushed last.
+     */
+    public interface Barrier {
+        /**
+         * Called when an entry is complete, before the word it guards changes, with every entry of the
+         * operation not flushed yet: recovery reads the live entries as a prefix, so an entry must never be
+         * on the device without every entry before it.
+         *
+         * @param entryOffset where the first entry not yet flushed starts in the file
+         * @param length bytes from there to the end of the new entry
+         */
+        void entryWritten(long entryOffset, int length);
+
+        /** Called before the store that retires an operation's entries: every change so far must be durable. */
+        void beforeRetire();
+
+        /**
+         * Called after that store.
+         *
+         * @param seqOffset where the sequence word just stored is in the file
+         */
+        void afterRetire(long seqOffset);
     }
 
     /**
@@ -86,6 +121,16 @@ public final class UndoJournal {
         this.crashHook = hook;
     }
 
+    /** Installs (or with {@code null} removes) the flushes that make each operation durable. */
+    public void barrier(Barrier barrier) {
+        this.barrier = barrier;
+    }
+
+    /** @return the installed flushes, or null when operations are not flushed */
+    public Barrier barrier() {
+        return barrier;
+    }
+
     /** Starts an operation, under the heap's lock, after {@link #recover} has found the journal clean. */
     public void begin() {
         if (active) {
@@ -94,6 +139,7 @@ public final class UndoJournal {
         seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET); // other processes commit too
         active = true;
         count = 0;
+        flushedCount = 0;
         writes = 0;
         nextStamp();
     }
@@ -120,7 +166,7 @@ public final class UndoJournal {
             return;
         }
         if (!alreadyLogged(offset)) {
-            append(offset, old);
+            append(offset, old, true);
         }
         CrashHook hook = crashHook;
         if (hook != null) {
@@ -143,7 +189,10 @@ public final class UndoJournal {
             return;
         }
         if (!alreadyLogged(offset)) {
-            append(offset, 0);
+            // no flush before the store: on the device, a new word in the top without its entry is as
+            // meaningless as any other byte there, and the words that make the block part of the heap
+            // (the top pointer, the neighbour's bits) are logged and flushed as usual
+            append(offset, 0, false);
         }
         CrashHook hook = crashHook;
         if (hook != null) {
@@ -162,7 +211,7 @@ public final class UndoJournal {
             return;
         }
         if (!alreadyLogged(offset)) {
-            append(offset, memory.readLong(offset));
+            append(offset, memory.readLong(offset), true);
         }
     }
 
@@ -198,7 +247,8 @@ public final class UndoJournal {
         return false;
     }
 
-    private void append(long offset, long old) {
+    /** @param flush whether the barrier must put this entry on the device before the word changes */
+    private void append(long offset, long old, boolean flush) {
         if (!journalable(offset)) {
             // only reachable through a corrupt link; refusing keeps the immutable header and the journal intact
             rollback();
@@ -215,6 +265,12 @@ public final class UndoJournal {
         memory.writeOrderedLong(entry + OLD_VALUE_OFFSET, old);
         memory.writeOrderedLong(entry + SEQ_OFFSET, seq);
         count++;
+        Barrier b = barrier;
+        if (b != null && flush) {
+            long from = journalOffset + (long) ENTRY_LENGTH * flushedCount;
+            b.entryWritten(from, (int) (entry + ENTRY_LENGTH - from));
+            flushedCount = count;
+        }
     }
 
     /**
@@ -233,10 +289,22 @@ public final class UndoJournal {
             if (hook != null) {
                 hook.beforeWrite(writes); // the commit store is a crash point too: after every write, before it
             }
-            seq++;
-            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+            retire();
         }
         active = false;
+    }
+
+    /** Stores {@code seq + 1}, which makes every entry of the operation stale, between the barrier's flushes. */
+    private void retire() {
+        Barrier b = barrier;
+        if (b != null) {
+            b.beforeRetire();
+        }
+        seq++;
+        memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+        if (b != null) {
+            b.afterRetire(HeaderLayout.JOURNAL_SEQ_OFFSET);
+        }
     }
 
     /** Undoes the operation's writes, newest first, then retires its entries as a commit would. */
@@ -244,8 +312,7 @@ public final class UndoJournal {
         if (count > 0) {
             restore(count, null);
             count = 0;
-            seq++;
-            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+            retire();
         }
         active = false; // an operation refused before its first write leaves the file untouched
     }
@@ -290,8 +357,7 @@ public final class UndoJournal {
         }
         if (live > 0) {
             restore(live, crashHook); // a test's hook can crash recovery itself; recovering again must work
-            seq++;
-            memory.writeOrderedLong(HeaderLayout.JOURNAL_SEQ_OFFSET, seq);
+            retire();
         }
         return live;
     }

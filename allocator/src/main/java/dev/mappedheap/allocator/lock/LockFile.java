@@ -117,6 +117,10 @@ public final class LockFile {
                 }
                 shared.users++;
                 return shared;
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new dev.mappedheap.allocator.HeapAccessDeniedException("no read-write access to the heap's"
+                        + " lock file (or to its directory, to create it): file=" + path + " (whoever opens the"
+                        + " heap must be able to lock it: give the lock file the heap file's permissions)", e);
             } catch (IOException e) {
                 throw new HeapException("cannot open the heap's lock file: file=" + path, e);
             }

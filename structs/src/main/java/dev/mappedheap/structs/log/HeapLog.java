@@ -560,11 +560,15 @@ public final class HeapLog {
         return heap.stats().capacity() / segmentSize + 2;
     }
 
-    /** Takes the log's lock; after taking it over from a dead holder, repairs what that holder left. */
+    /**
+     * Takes the log's lock; after taking it over from a dead holder, repairs what that holder left: a reclaim
+     * cut short, and a tail that lags behind an entry it published or a segment it closed.
+     */
     private void lock() {
         if (lock.lock()) {
             try {
                 repairRetiring();
+                settleTail();
             } catch (RuntimeException | Error e) {
                 lock.unlock();
                 throw e;

@@ -45,7 +45,7 @@ final class MapHeader {
             writer.writeLong(offset + word, 0);
         }
         MapHeader header = new MapHeader(heap, writer, offset, geometry);
-        NodeWriter nodes = new NodeWriter(writer, new NodeReader(heap, geometry));
+        NodeWriter nodes = new NodeWriter(writer, new NodeReader(heap, geometry), null);
         header.setRoot(nodes.newNode(0));
         header.setHeight(1);
         writer.writeLong(offset + MAGIC_OFFSET, MAGIC);
@@ -147,6 +147,16 @@ final class MapHeader {
             throw new MapCorruptedException("map size negative: headerOffset=" + offset + " size=" + size);
         }
         return size;
+    }
+
+    /** @return the count of node allocations and frees so far (a leaf index built at another count is stale) */
+    long structureVersion() {
+        return heap.readLong(offset + STRUCTURE_VERSION_OFFSET);
+    }
+
+    /** Moves the structure version on: a node is about to be allocated or freed. */
+    void bumpStructureVersion() {
+        writer.writeLong(offset + STRUCTURE_VERSION_OFFSET, structureVersion() + 1);
     }
 
     void setRoot(long root) {

@@ -23,7 +23,8 @@ import dev.mappedheap.structs.HeapWriter;
  *      64     4  height           levels of nodes, 1..{@link #MAX_HEIGHT}; leaves are level 0
  *      68     4  (reserved, zero)
  *      72     8  size             number of entries
- *      80    48  (reserved, zero)
+ *      80     8  structureVersion  bumped by every node allocation and free
+ *      88    40  (reserved, zero)
  * </pre>
  *
  * <p>Bytes 0..39 never change after create. {@code root}, {@code height} and {@code size} change with
@@ -52,6 +53,8 @@ public final class MapHeaderLayout {
     public static final int ROOT_OFFSET = 56;
     public static final int HEIGHT_OFFSET = 64;
     public static final int SIZE_OFFSET = 72;
+    /** Bumped whenever a node is allocated or freed, so a process-local leaf index knows it is stale. */
+    public static final int STRUCTURE_VERSION_OFFSET = 80;
 
     /** Widest inline value; a node must still hold {@link NodeLayout#MIN_CAPACITY} of them. */
     public static final int MAX_VALUE_WIDTH = 16 * 1024;

@@ -11,15 +11,21 @@ final class NodeWriter {
     private final HeapWriter writer;
     private final NodeReader reader;
     private final NodeGeometry geometry;
+    /** Whose structure version every node allocation and free moves on; null while the header is being made. */
+    private final MapHeader header;
 
-    NodeWriter(HeapWriter writer, NodeReader reader) {
+    NodeWriter(HeapWriter writer, NodeReader reader, MapHeader header) {
         this.writer = writer;
         this.reader = reader;
         this.geometry = reader.geometry;
+        this.header = header;
     }
 
     /** Allocates an empty node of {@code level}: header written, keys and values left as the block held them. */
     long newNode(int level) {
+        if (header != null) {
+            header.bumpStructureVersion();
+        }
         long node = writer.allocate(geometry.nodeSize);
         writer.writeLong(node, NodeLayout.tagAndLevel(level));
         writer.writeLong(node + NodeLayout.COUNT_OFFSET, 0); // count and the reserved int
@@ -29,6 +35,7 @@ final class NodeWriter {
     }
 
     void free(long node) {
+        header.bumpStructureVersion();
         writer.free(node);
     }
 

@@ -28,6 +28,12 @@ import java.util.OptionalLong;
  * linked both ways for {@link MapCursor} and {@link #forEach}. Format: {@link MapHeaderLayout},
  * {@link NodeLayout} and {@code docs/MAP-FORMAT.md}.
  *
+ * <p><b>Gets on big maps.</b> After enough lookups the map object keeps a process-local index of its leaves
+ * (first key and offset of each, a few bytes per 40 entries, see {@code LeafIndex}), so a get searches
+ * that array and reads the file only at the leaf: one cache and TLB miss instead of one per level. The index
+ * is used while the header's {@code structureVersion} (moved on by every node allocation and free) is the
+ * one it was built at, and only as a hint: a lookup it cannot settle walks from the root.
+ *
  * <p><b>Writes.</b> Every change goes through the {@link HeapWriter} given at create/open (by default a
  * {@link HeapWriter#direct}): a {@code put} of a new key without a split writes the shifted tail of one leaf
  * (one copy: each value sits beside its key), the key, the value, the leaf's count, one subtree count per
@@ -67,14 +73,14 @@ public final class OrderedLongMap {
     /** Inserts and removes through this object, so cursors can notice that they are stale. */
     private int modifications;
 
-    private OrderedLongMap(MappedHeap heap, HeapWriter writer, MapHeader header) {
+    private OrderedLongMap(MappedHeap heap, HeapWriter writer, MapHeader header, boolean buildsIndex) {
         this.heap = heap;
         this.writer = writer;
         this.header = header;
         this.geometry = header.geometry();
         this.nodes = new NodeReader(heap, geometry);
-        this.tree = new TreeReader(nodes, header);
-        NodeWriter nodeWriter = new NodeWriter(writer, nodes);
+        this.tree = new TreeReader(nodes, header, buildsIndex);
+        NodeWriter nodeWriter = new NodeWriter(writer, nodes, header);
         this.insertion = new Insertion(nodes, nodeWriter, header);
         this.removal = new Removal(nodes, nodeWriter, header);
     }
@@ -109,7 +115,7 @@ public final class OrderedLongMap {
     public static OrderedLongMap create(MappedHeap heap, HeapWriter writer, int valueWidth, int nodeSize) {
         Objects.requireNonNull(heap, "heap");
         Objects.requireNonNull(writer, "writer");
-        return new OrderedLongMap(heap, writer, MapHeader.create(heap, writer, valueWidth, nodeSize));
+        return new OrderedLongMap(heap, writer, MapHeader.create(heap, writer, valueWidth, nodeSize), true);
     }
 
     /**
@@ -132,7 +138,36 @@ public final class OrderedLongMap {
     public static OrderedLongMap open(MappedHeap heap, HeapWriter writer, long headerOffset) {
         Objects.requireNonNull(heap, "heap");
         Objects.requireNonNull(writer, "writer");
-        return new OrderedLongMap(heap, writer, MapHeader.open(heap, writer, headerOffset));
+        return new OrderedLongMap(heap, writer, MapHeader.open(heap, writer, headerOffset), true);
+    }
+
+    /**
+     * Opens a map for readers that may run while another process writes: lookups never build the leaf index
+     * themselves (a build during a write could capture a torn chain); the owner builds it with
+     * {@link #buildLeafIndex} under its own consistency check and installs it with {@link #installLeafIndex}.
+     */
+    static OrderedLongMap openForOptimisticReads(MappedHeap heap, long headerOffset) {
+        return new OrderedLongMap(heap, HeapWriter.direct(heap), MapHeader.open(heap, HeapWriter.direct(heap),
+                headerOffset), false);
+    }
+
+    /** @return true when lookups have gone without a current leaf index long enough to build one */
+    boolean leafIndexWanted() {
+        return tree.indexWanted();
+    }
+
+    /** @return a leaf index of the map as it is now (null if empty); see {@link #openForOptimisticReads} */
+    LeafIndex buildLeafIndex() {
+        return LeafIndex.build(nodes, header, tree);
+    }
+
+    /** @return true if gets go through a leaf index of the map as it is now */
+    boolean hasCurrentLeafIndex() {
+        return tree.hasCurrentIndex();
+    }
+
+    void installLeafIndex(LeafIndex index) {
+        tree.installIndex(index);
     }
 
     // ---------------------------------------------------------------- shape

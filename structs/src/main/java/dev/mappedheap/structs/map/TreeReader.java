@@ -7,16 +7,81 @@ package dev.mappedheap.structs.map;
  * the {@link LeafPosition} to fill, so concurrent readers (with no writer) do not share anything.
  */
 final class TreeReader {
+    /** What {@link #fromIndex} returns when the leaf the index points at does not settle the lookup. */
+    private static final long UNSETTLED = -2;
+
     private final NodeReader nodes;
     private final MapHeader header;
+    /** Whether lookups build the leaf index themselves (false when a caller builds it under its own checks). */
+    private final boolean buildsIndex;
+    /** The current leaf index, or null; immutable, replaced whole. */
+    private LeafIndex index;
+    /** Lookups since the index went stale: a heuristic, so racing readers may lose counts harmlessly. */
+    private long lookupsWithoutIndex;
 
-    TreeReader(NodeReader nodes, MapHeader header) {
+    TreeReader(NodeReader nodes, MapHeader header, boolean buildsIndex) {
         this.nodes = nodes;
         this.header = header;
+        this.buildsIndex = buildsIndex;
     }
 
-    /** @return the offset of {@code key}'s value, or {@link OrderedLongMap#ABSENT} */
+    /**
+     * @return the offset of {@code key}'s value, or {@link OrderedLongMap#ABSENT}: through the leaf index when
+     *     it is current and settles the question, else by a walk from the root
+     */
     long valueOffset(long key) {
+        LeafIndex current = index;
+        if (current != null && current.structureVersion == header.structureVersion()) {
+            long at = fromIndex(current, key);
+            if (at != UNSETTLED) {
+                return at;
+            }
+        } else if (++lookupsWithoutIndex >= indexThreshold() && buildsIndex) {
+            installIndex(LeafIndex.build(nodes, header, this));
+        }
+        return walkToValue(key);
+    }
+
+    /**
+     * @return true once enough lookups went without a current index to pay for building one: a sixteenth of
+     *     the entries (a build reads one word per leaf, about one per 40 entries)
+     */
+    boolean indexWanted() {
+        return lookupsWithoutIndex >= indexThreshold();
+    }
+
+    private long indexThreshold() {
+        return Math.max(256, header.size() >>> 4);
+    }
+
+    /** @return true if lookups have a leaf index for the map as it is now */
+    boolean hasCurrentIndex() {
+        LeafIndex current = index;
+        return current != null && current.structureVersion == header.structureVersion();
+    }
+
+    /** Makes {@code built} (or none, if null) the index lookups use. */
+    void installIndex(LeafIndex built) {
+        index = built;
+        lookupsWithoutIndex = 0;
+    }
+
+    private long fromIndex(LeafIndex current, long key) {
+        long leaf = current.leafFor(key);
+        int count = nodes.count(leaf, 0);
+        int slot = nodes.lowerBound(leaf, count, key);
+        if (slot < count) {
+            if (nodes.leafKey(leaf, slot) == key) {
+                return nodes.geometry.value(leaf, slot);
+            }
+            if (slot > 0) {
+                return OrderedLongMap.ABSENT; // strictly between two keys of one leaf: in no leaf at all
+            }
+        }
+        return UNSETTLED;
+    }
+
+    private long walkToValue(long key) {
         int height = header.height();
         long node = header.root();
         long count = height == 1 ? header.size() : -1;

@@ -119,6 +119,11 @@ public final class Transactions {
             if (owner == 0) {
                 return;
             }
+            if (heap.readVolatileLong(slot + OWNER) != owner) {
+                // the slot changed hands between the two reads (recovered, then claimed by a new
+                // transaction): state may be the new owner's, which must not be judged by the old owner
+                continue;
+            }
             if (heap.isOwnerAlive(owner)) {
                 if (state != UNDOING && state != REDOING) {
                     return; // a live transaction: not ours to touch

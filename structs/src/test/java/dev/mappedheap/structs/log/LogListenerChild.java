@@ -2,28 +2,34 @@ package dev.mappedheap.structs.log;
 
 import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.structs.roots.NamedRoots;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A listener in its own JVM: {@code file name producers count spread ackEvery} opens the listener {@code name}
+ * A listener in its own JVM: {@code file name producers count spread ackEvery [ackLog]} opens the listener {@code name}
  * and reads until it has seen entry {@code count - 1} of every producer, checking every entry is whole and each
  * producer's entries come in order without a gap from the first one it sees (a restarted listener may start
  * before its predecessor's last entry: at-least-once). Prints {@code first P SEQ} for each producer's first
- * entry, {@code acking P SEQ} (the last entry read of each producer) before every acknowledgement, {@code ops N},
+ * entry, {@code acking P SEQ} (the last entry read of each producer) before every acknowledgement (also appended to
+ * {@code ackLog}, if given, with one unbuffered write: a kill -9 loses none of it, where the last lines to stdout
+ * may not reach the parent), {@code ops N},
  * and at the end {@code done entries=N digest=D} where D hashes the order of everything it read. Exits 1 on a
  * gap or a torn entry.
  */
 public final class LogListenerChild {
     private LogListenerChild() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         String name = args[1];
         int producers = Integer.parseInt(args[2]);
         long count = Long.parseLong(args[3]);
         int spread = Integer.parseInt(args[4]);
         int ackEvery = Integer.parseInt(args[5]);
+        Path ackLog = args.length > 6 ? Path.of(args[6]) : null;
         long[] last = new long[producers];
         Arrays.fill(last, -1);
         int finished = 0;
@@ -72,6 +78,9 @@ public final class LogListenerChild {
                             line.append(' ').append(p).append(' ').append(last[p]);
                         }
                         System.out.println(line);
+                        if (ackLog != null) {
+                            Files.writeString(ackLog, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        }
                         listener.ack();
                         System.out.println("ops " + entries);
                     }

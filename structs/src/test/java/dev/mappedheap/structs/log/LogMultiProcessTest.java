@@ -7,6 +7,8 @@ import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.allocator.RunningChild;
 import dev.mappedheap.structs.roots.NamedRoots;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,10 +50,12 @@ class LogMultiProcessTest {
                 "" + count, "" + spread));
     }
 
-    private static RunningChild listener(Path file, String name, int producers, long count, int spread, int ackEvery)
-            throws Exception {
-        return RunningChild.start("listener-" + name, ChildJvm.command(LogListenerChild.class, file.toString(), name,
-                "" + producers, "" + count, "" + spread, "" + ackEvery));
+    private static RunningChild listener(Path file, String name, int producers, long count, int spread, int ackEvery,
+            String... ackLog) throws Exception {
+        List<String> args = new ArrayList<>(List.of(file.toString(), name, "" + producers, "" + count, "" + spread,
+                "" + ackEvery));
+        args.addAll(List.of(ackLog));
+        return RunningChild.start("listener-" + name, ChildJvm.command(LogListenerChild.class, args.toArray(new String[0])));
     }
 
     @Test
@@ -100,7 +104,7 @@ class LogMultiProcessTest {
             assertThat(producer.awaitExit(180)).as("%s", producer.output()).isZero();
             List<RunningChild> incarnations = new ArrayList<>();
             for (int kill = 0; kill < 3; kill++) {
-                RunningChild victim = listener(file, "victim", 1, count, spread, 50);
+                RunningChild victim = listener(file, "victim", 1, count, spread, 50, ackLog(kill).toString());
                 children.add(victim);
                 incarnations.add(victim);
                 victim.awaitLine("ready", 60_000);
@@ -108,17 +112,16 @@ class LogMultiProcessTest {
                         .isTrue();
                 victim.kill();
             }
-            RunningChild survivor = listener(file, "victim", 1, count, spread, 50);
+            RunningChild survivor = listener(file, "victim", 1, count, spread, 50, ackLog(3).toString());
             children.add(survivor);
             incarnations.add(survivor);
             assertThat(survivor.awaitExit(180)).as("%s", survivor.output()).isZero();
-            // read the outputs now: a killed child's last lines reach us some time after the kill
             long lastAcking = -1;
             for (int i = 0; i < incarnations.size(); i++) {
                 long first = firstSeq(incarnations.get(i));
                 assertThat(first).as("incarnation %d starts at or before its predecessor's last ack + 1", i)
                         .isLessThanOrEqualTo(lastAcking + 1);
-                lastAcking = Math.max(lastAcking, lastAcking(incarnations.get(i)));
+                lastAcking = Math.max(lastAcking, lastAcking(ackLog(i)));
             }
             assertThat(lastAcking).as("the survivor read to the end").isEqualTo(count - 1);
         } finally {
@@ -192,10 +195,17 @@ class LogMultiProcessTest {
         return Long.parseLong(child.awaitLine("first 0 ", 10_000).substring("first 0 ".length()));
     }
 
-    /** @return the last sequence number the child announced it was acknowledging, -1 if none */
-    private static long lastAcking(RunningChild child) {
+    private Path ackLog(int incarnation) {
+        return dir.resolve("acks-" + incarnation + ".txt");
+    }
+
+    /** @return the last sequence number a listener child wrote it was acknowledging, -1 if none */
+    private static long lastAcking(Path ackLog) throws IOException {
         long last = -1;
-        for (String line : child.output().split("\n")) {
+        if (!Files.exists(ackLog)) {
+            return last;
+        }
+        for (String line : Files.readAllLines(ackLog)) {
             if (line.startsWith("acking 0 ")) {
                 last = Long.parseLong(line.substring("acking 0 ".length()));
             }

@@ -23,6 +23,8 @@ final class Bank {
     static final long COUNT = 16;
     static final long TABLE = 24;
     static final long ACCOUNTS_AT = 32;
+    /** Above this many receipts every transfer also frees one, so long runs keep the heap small. */
+    static final long MAX_RECEIPTS = 5_000;
 
     final MappedHeap heap;
     final long bank;
@@ -35,7 +37,11 @@ final class Bank {
     }
 
     static Bank create(Path file) {
-        MappedHeap heap = MappedHeap.create(file, HeapOptions.defaults());
+        return create(file, HeapOptions.defaults());
+    }
+
+    static Bank create(Path file, HeapOptions options) {
+        MappedHeap heap = MappedHeap.create(file, options);
         long bank = heap.allocate(ACCOUNTS_AT + 8 * ACCOUNTS);
         for (long at = 0; at < ACCOUNTS_AT; at += 8) {
             heap.writeLong(bank + at, 0);
@@ -71,7 +77,7 @@ final class Bank {
             tx.writeLong(bank + HEAD, receipt);
             tx.writeLong(bank + COUNT, heap.readLong(bank + COUNT) + 1);
             failIf(failAt == 2);
-            if (random.nextInt(3) == 0) {
+            if (heap.readLong(bank + COUNT) > MAX_RECEIPTS || random.nextInt(3) == 0) {
                 long second = heap.readLong(receipt);
                 if (second != 0) { // unlink the receipt after the new one, and free it
                     tx.writeLong(receipt, heap.readLong(second));

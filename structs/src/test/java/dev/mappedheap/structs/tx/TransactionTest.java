@@ -3,6 +3,8 @@ package dev.mappedheap.structs.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mappedheap.allocator.Durability;
+import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.HeapStats;
 import dev.mappedheap.allocator.InvalidOffsetException;
 import java.nio.file.Path;
@@ -34,6 +36,25 @@ class TransactionTest {
         Bank again = Bank.open(file);
         assertThat(again.total()).isEqualTo(Bank.ACCOUNTS * Bank.INITIAL);
         assertThat(again.receipts()).isEqualTo(receipts);
+        assertThat(again.heap.check().ok()).isTrue();
+        again.heap.close();
+    }
+
+    @Test
+    void transactionsCommitAndAbortOnAHeapThatSyncsEachOperation() {
+        Path file = dir.resolve("durable.heap");
+        Bank bank = Bank.create(file, HeapOptions.defaults().durability(Durability.SYNC_EACH_OPERATION));
+        SplittableRandom random = new SplittableRandom(4);
+        for (int i = 0; i < 10; i++) {
+            bank.transfer(random, -1);
+        }
+        assertThatThrownBy(() -> bank.transfer(random, 2)).hasMessage("injected failure");
+        long receipts = bank.receipts();
+        assertThat(bank.total()).isEqualTo(Bank.ACCOUNTS * Bank.INITIAL);
+        bank.heap.close();
+        Bank again = Bank.open(file);
+        assertThat(again.receipts()).isEqualTo(receipts).isEqualTo(again.heap.readLong(again.bank + Bank.COUNT));
+        assertThat(again.total()).isEqualTo(Bank.ACCOUNTS * Bank.INITIAL);
         assertThat(again.heap.check().ok()).isTrue();
         again.heap.close();
     }
