@@ -13,9 +13,10 @@ import java.nio.file.StandardOpenOption;
  * waiting for it rather than failing: its figures are then not disturbed by, and do not disturb, a JMH run of
  * someone else on this machine.
  *
- * <p>Holds the lock until {@link #close}; one per run, on the parent's main thread.
+ * <p>Holds the lock until {@link #close}; one per run, on the parent's main thread. Also taken by the I1 ping
+ * ({@code dev.mappedheap.jmh.ipc.PingPong}) for each of its runs.
  */
-final class MachineLock implements AutoCloseable {
+public final class MachineLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -30,7 +31,7 @@ final class MachineLock implements AutoCloseable {
      * @return the held lock
      * @throws IOException if the lock file cannot be opened or locked
      */
-    static MachineLock acquire() throws IOException {
+    public static MachineLock acquire() throws IOException {
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
