@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.mappedheap.allocator.HeapException;
 import dev.mappedheap.allocator.HeapOptions;
 import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.structs.log.HeapLog;
 import dev.mappedheap.structs.map.OrderedLongMap;
 import dev.mappedheap.structs.map.SharedLongMap;
 import dev.mappedheap.structs.roots.NamedRoots;
@@ -37,6 +38,7 @@ class CrossContainerMismatchTest {
             blocks.put("transaction table", transactions.offset());
             blocks.put("map", OrderedLongMap.create(heap, 8).headerOffset());
             blocks.put("struct", RECORD.allocate(heap));
+            blocks.put("log", HeapLog.create(heap, 4096, 4).offset());
             blocks.put("node tree", NodeTree.create(transactions, "doc").headerOffset());
             NamedRoots roots = NamedRoots.open(heap);
             blocks.put("named roots", roots.offset());
@@ -56,6 +58,7 @@ class CrossContainerMismatchTest {
             openers.put("transaction table", (h, at) -> Transactions.open(h, at));
             openers.put("map", (h, at) -> OrderedLongMap.open(h, at));
             openers.put("shared map", (h, at) -> SharedLongMap.open(transactions, at));
+            openers.put("log", (h, at) -> HeapLog.open(h, at));
             openers.put("node tree", (h, at) -> NodeTree.open(transactions, at));
             openers.put("struct", (h, at) -> RECORD.newView(h).wrap(at));
             openers.put("other struct", (h, at) -> OTHER_RECORD.newView(h).wrap(at));
@@ -81,7 +84,7 @@ class CrossContainerMismatchTest {
                     }
                 }
             }
-            assertThat(refusals).isEqualTo(openers.size() * blocks.size() - 6);
+            assertThat(refusals).isEqualTo(openers.size() * blocks.size() - 7);
             heap.setRoot(roots.offset());
             assertThat(heap.check().ok()).isTrue();
         }
