@@ -1,0 +1,174 @@
+package dev.mappedheap.allocator.corrupt;
+
+import dev.mappedheap.allocator.CheckReport;
+import dev.mappedheap.allocator.HeapCorruptedException;
+import dev.mappedheap.allocator.HeapFullException;
+import dev.mappedheap.allocator.IncompatibleFormatException;
+import dev.mappedheap.allocator.InvalidOffsetException;
+import dev.mappedheap.allocator.MappedHeap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One mutated heap, tried: open it, check it, run a bounded set of operations, check again, close. Every
+ * outcome the contract allows is counted; anything else (another exception type) escapes as
+ * {@link Unexpected}, and a crash or hang never returns at all (the parent sees those).
+ */
+final class Trial {
+    /** An outcome the contract forbids: an exception of the wrong type from an operation. */
+    static final class Unexpected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unexpected(String operation, Throwable cause) {
+            super("operation=" + operation + " threw " + cause, cause);
+        }
+    }
+
+    private final MappedHeap heap;
+    private int corrupted;
+    private int offsetsRefused;
+    private int full;
+    private String firstCorruption;
+
+    private Trial(MappedHeap heap) {
+        this.heap = heap;
+    }
+
+    /**
+     * @return one line: {@code refused <Exception> <message>}, {@code clean ...}, {@code problems N ...} or
+     *     {@code corrupted N ...}
+     */
+    static String run(Path file, HeapImage base) {
+        MappedHeap heap;
+        try {
+            heap = MappedHeap.open(file);
+        } catch (IncompatibleFormatException | HeapCorruptedException e) {
+            return "refused " + e.getClass().getSimpleName() + " " + oneLine(e.getMessage());
+        } catch (RuntimeException | Error e) {
+            throw new Unexpected("open", e);
+        }
+        Trial trial = new Trial(heap);
+        String outcome;
+        try {
+            outcome = trial.exercise(base);
+        } finally {
+            try {
+                heap.close();
+            } catch (RuntimeException | Error e) {
+                throw new Unexpected("close", e);
+            }
+        }
+        return outcome;
+    }
+
+    private String exercise(HeapImage base) {
+        int problems = check();
+        boolean checkClean = problems == 0;
+        attempt("stats", false, false, () -> heap.stats().capacity());
+        attempt("root", false, false, heap::root);
+        List<Long> mine = new ArrayList<>();
+        for (long size : new long[] {0, 24, 200, 4000, 9000, 40000}) {
+            long p = attempt("allocate " + size, false, true, () -> heap.allocate(size));
+            if (p > 0) {
+                mine.add(p);
+            }
+        }
+        byte[] buffer = new byte[64];
+        for (long p : pickPayloads(base)) {
+            attempt("read " + p, true, false, () -> {
+                heap.read(p, buffer, 0, buffer.length);
+                return 0;
+            });
+            attempt("usableSize " + p, true, false, () -> heap.usableSize(p));
+            long moved = attempt("reallocate " + p, true, true, () -> heap.reallocate(p, 100));
+            long victim = moved > 0 ? moved : p;
+            attempt("free " + victim, true, false, () -> {
+                heap.free(victim);
+                return 0;
+            });
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            long p = mine.get(i);
+            long resized = i % 2 == 0 ? attempt("reallocate mine " + p, true, true, () -> heap.reallocate(p, 3000)) : p;
+            long victim = resized > 0 ? resized : p;
+            attempt("free mine " + victim, true, false, () -> {
+                heap.free(victim);
+                return 0;
+            });
+        }
+        attempt("stats", false, false, () -> heap.stats().liveBlocks());
+        int after = check();
+        String counts = " problemsAfter=" + after + " offsetsRefused=" + offsetsRefused + " full=" + full;
+        if (corrupted > 0) {
+            return "corrupted " + corrupted + " checkClean=" + checkClean + counts + " first=" + firstCorruption;
+        }
+        return (checkClean ? "clean 0" : "problems " + problems) + " checkClean=" + checkClean + counts;
+    }
+
+    /** @return the problems {@code check()} reported, or -1 when it threw HeapCorruptedException */
+    private int check() {
+        long[] count = {-1};
+        attempt("check", false, false, () -> {
+            CheckReport report = heap.check();
+            count[0] = report.problems().size();
+            return 0;
+        });
+        return (int) count[0];
+    }
+
+    /** Live payloads of the intact heap, a freed one and a nonsense one: what a program might still hold. */
+    private static long[] pickPayloads(HeapImage base) {
+        List<Long> picks = new ArrayList<>();
+        int n = base.live.size();
+        for (int i : new int[] {0, n / 2, n - 1}) {
+            if (i >= 0 && i < n) {
+                picks.add(base.live.get(i).payload());
+            }
+        }
+        base.live.stream().filter(b -> b.size() >= 8192).findFirst().ifPresent(b -> picks.add(b.payload()));
+        if (!base.listed.isEmpty()) {
+            picks.add(base.listed.get(0).payload());
+        }
+        return picks.stream().mapToLong(Long::longValue).distinct().toArray();
+    }
+
+    /**
+     * Runs one operation and counts an allowed failure.
+     *
+     * @param callerOffset the operation takes an offset the caller holds, which the damage may have made
+     *     invalid: {@link InvalidOffsetException} is then an allowed answer
+     * @param mayBeFull the operation may need to grow the file: {@link HeapFullException} is allowed
+     * @return the operation's result, or -1 when it failed as allowed
+     */
+    private long attempt(String operation, boolean callerOffset, boolean mayBeFull, LongSupplier op) {
+        try {
+            return op.getAsLong();
+        } catch (HeapCorruptedException e) {
+            if (corrupted++ == 0) {
+                firstCorruption = operation + ": " + oneLine(e.getMessage());
+            }
+        } catch (InvalidOffsetException e) {
+            // the caller's offset may no longer name a live block; but an access outside the file by the
+            // allocator itself, following a damaged link, is corruption and must be reported as such
+            if (!callerOffset || !(operation.startsWith("read") || e.getMessage().startsWith("not a live block"))) {
+                throw new Unexpected(operation, e);
+            }
+            offsetsRefused++;
+        } catch (HeapFullException e) {
+            if (!mayBeFull) {
+                throw new Unexpected(operation, e);
+            }
+            full++;
+        } catch (RuntimeException | Error e) {
+            throw new Unexpected(operation, e);
+        }
+        return -1;
+    }
+
+    private static String oneLine(String message) {
+        String s = String.valueOf(message).replace('\n', ' ');
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
