@@ -69,7 +69,7 @@ final class Trial {
         attempt("stats", false, false, () -> heap.stats().capacity());
         attempt("root", false, false, heap::root);
         List<Long> mine = new ArrayList<>();
-        for (long size : new long[] {0, 24, 200, 4000, 9000, 40000}) {
+        for (long size : allocationSizes(base)) {
             long p = attempt("allocate " + size, false, true, () -> heap.allocate(size));
             if (p > 0) {
                 mine.add(p);
@@ -86,6 +86,17 @@ final class Trial {
             long victim = moved > 0 ? moved : p;
             attempt("free " + victim, true, false, () -> {
                 heap.free(victim);
+                return 0;
+            });
+        }
+        if (!mine.isEmpty()) {
+            long holder = mine.get(mine.size() - 1);
+            long linked = attempt("allocateInto " + holder, true, true, () -> heap.allocateInto(holder, 0, 40));
+            if (linked > 0) {
+                attempt("freeFrom " + holder, true, false, () -> heap.freeFrom(holder, 0));
+            }
+            attempt("setRoot " + holder, true, false, () -> {
+                heap.setRoot(holder);
                 return 0;
             });
         }
@@ -118,9 +129,13 @@ final class Trial {
         return (int) count[0];
     }
 
-    /** Live payloads of the intact heap, a freed one and a nonsense one: what a program might still hold. */
+    /**
+     * Live payloads of the intact heap (first, middle, last, tree-sized, and the neighbours of free blocks,
+     * whose frees merge through the free structures) and a freed one: what a program might still hold.
+     */
     private static long[] pickPayloads(HeapImage base) {
         List<Long> picks = new ArrayList<>();
+        List<HeapImage.Block> blocks = base.blocks;
         int n = base.live.size();
         for (int i : new int[] {0, n / 2, n - 1}) {
             if (i >= 0 && i < n) {
@@ -128,10 +143,37 @@ final class Trial {
             }
         }
         base.live.stream().filter(b -> b.size() >= 8192).findFirst().ifPresent(b -> picks.add(b.payload()));
+        for (int i = 0, found = 0; i < blocks.size() && found < 4; i++) {
+            if (!blocks.get(i).inUse()) {
+                found++;
+                if (i > 0) {
+                    picks.add(blocks.get(i - 1).payload());
+                }
+                if (i + 1 < blocks.size()) {
+                    picks.add(blocks.get(i + 1).payload());
+                }
+            }
+        }
         if (!base.listed.isEmpty()) {
             picks.add(base.listed.get(0).payload());
         }
         return picks.stream().mapToLong(Long::longValue).distinct().toArray();
+    }
+
+    /**
+     * Sizes that take the free blocks of the intact heap off their lists and out of the tree (exactly, and
+     * with a split), so the allocator walks whatever damage those structures hold; plus one from the top.
+     */
+    private static long[] allocationSizes(HeapImage base) {
+        List<Long> sizes = new ArrayList<>(List.of(0L, 24L, 200L, 40000L));
+        for (int i = 0; i < Math.min(3, base.listed.size()); i++) {
+            sizes.add(base.listed.get(i).size() - 16);
+        }
+        for (int i = 0; i < Math.min(2, base.treeNodes.size()); i++) {
+            sizes.add(base.treeNodes.get(i).size() - 16);
+            sizes.add(base.treeNodes.get(i).size() / 2);
+        }
+        return sizes.stream().mapToLong(Long::longValue).toArray();
     }
 
     /**
