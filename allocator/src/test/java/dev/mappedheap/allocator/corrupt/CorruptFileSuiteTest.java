@@ -2,22 +2,15 @@ package dev.mappedheap.allocator.corrupt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mappedheap.allocator.ChildJvm;
-import dev.mappedheap.allocator.HeapOptions;
-import dev.mappedheap.allocator.LiveJournals;
-import dev.mappedheap.allocator.MappedHeap;
-import dev.mappedheap.allocator.RunningChild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CorruptFileSuiteTest {
     private static final int PER_CHILD = 2500;
     private static final int PARALLEL = 2;
-    private static final int MAX_RESTARTS = 20;
 
     @TempDir
     Path dir;
@@ -52,13 +44,14 @@ class CorruptFileSuiteTest {
         int randomFlips = Integer.getInteger("mappedheap.corrupt.mutations", 10_000);
         System.out.println("corrupt-file suite: seed=" + seed + " randomMutations=" + randomFlips
                 + " (rerun with -Dmappedheap.corrupt.seed=" + seed + ")");
-        List<Path> baseFiles = buildBases(seed);
+        List<Path> baseFiles = BaseHeaps.build(Files.createDirectories(dir.resolve("bases")), seed);
         List<HeapImage> images = new ArrayList<>();
         for (Path base : baseFiles) {
             images.add(new HeapImage(base.getFileName().toString(), Files.readAllBytes(base)));
         }
         images.forEach(image -> System.out.println("  base " + image));
         List<Mutations.Mutation> corpus = Mutations.build(images, seed, randomFlips);
+        CorpusRun run = new CorpusRun(dir, seed, randomFlips, baseFiles, corpus, List.of());
 
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         try {
@@ -66,7 +59,7 @@ class CorruptFileSuiteTest {
             for (int from = 0; from < corpus.size(); from += PER_CHILD) {
                 int start = from;
                 int end = Math.min(corpus.size(), from + PER_CHILD);
-                chunks.add(pool.submit(() -> runChunk(seed, randomFlips, start, end, baseFiles, corpus)));
+                chunks.add(pool.submit(() -> run.range(start, end)));
             }
             List<String> lines = new ArrayList<>();
             for (Future<List<String>> chunk : chunks) {
@@ -97,6 +90,29 @@ class CorruptFileSuiteTest {
         assertThat(cleanButCorrupted).as("a heap check() calls clean must neither make operations fail nor become inconsistent").isEmpty();
     }
 
+    /**
+     * The harness itself: a child that really crashes (a write to address 0) or loops forever in the middle
+     * of a mutation is reported as a crash or a hang of exactly that mutation, and the mutations after it
+     * still run in a new child.
+     */
+    @Test
+    void harnessNamesTheMutationThatCrashedOrHung() throws Exception {
+        List<Path> baseFiles = BaseHeaps.build(Files.createDirectories(dir.resolve("bases")), 1);
+        List<HeapImage> images = new ArrayList<>();
+        for (Path base : baseFiles) {
+            images.add(new HeapImage(base.getFileName().toString(), Files.readAllBytes(base)));
+        }
+        List<Mutations.Mutation> corpus = Mutations.build(images, 1, 0);
+        CorpusRun run = new CorpusRun(dir, 1, 0, baseFiles, corpus, List.of("-Dmappedheap.corrupt.selfTest.crashAt=2",
+                "-Dmappedheap.corrupt.selfTest.hangAt=5", "-Dmappedheap.corrupt.hangMillis=1000"));
+        List<String> lines = run.range(0, 8);
+        assertThat(lines).anyMatch(line -> line.startsWith("crash 2 ") && line.contains("hs_err_pid"));
+        assertThat(lines).anyMatch(line -> line.startsWith("hang 5 "));
+        for (int id : new int[] {0, 1, 3, 4, 6, 7}) {
+            assertThat(lines).anyMatch(line -> line.startsWith("done " + id + " "));
+        }
+    }
+
     private int count(String family, String outcome) {
         return counts.getOrDefault(family, Map.of()).getOrDefault(outcome, 0);
     }
@@ -105,75 +121,9 @@ class CorruptFileSuiteTest {
         return counts.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
     }
 
-    /**
-     * Runs mutations {@code from..end-1} in child JVMs: one child for the whole range, and after a crash or a
-     * hang a new one from the mutation after the one that failed.
-     *
-     * @return the children's {@code done} and {@code unexpected} lines, plus a {@code crash}/{@code hang}
-     *     line per failed child
-     */
-    private List<String> runChunk(long seed, int randomFlips, int from, int end, List<Path> bases,
-            List<Mutations.Mutation> corpus) throws Exception {
-        List<String> result = new ArrayList<>();
-        int next = from;
-        for (int restart = 0; next < end && restart <= MAX_RESTARTS; restart++) {
-            Path work = Files.createDirectories(dir.resolve("child-" + from + "-" + restart));
-            List<String> args = new ArrayList<>(List.of(work.toString(), Long.toString(seed),
-                    Integer.toString(randomFlips), Integer.toString(next), Integer.toString(end)));
-            bases.forEach(b -> args.add(b.toString()));
-            List<String> command = ChildJvm.command(List.of("-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"), "-Dmappedheap.corrupt.hangMillis=20000"),
-                    CorruptHeapChild.class, args.toArray(String[]::new));
-            int exit;
-            String output;
-            try (RunningChild child = RunningChild.start("corrupt " + next + ".." + end, command)) {
-                try {
-                    exit = child.awaitExit(60 + (end - next) / 20);
-                } catch (AssertionError timeout) {
-                    exit = -1; // the watchdog itself did not fire: count it as a hang of the last mutation tried
-                }
-                output = child.output();
-            }
-            int inFlight = -1;
-            boolean ended = false;
-            for (String line : output.split("\n")) {
-                if (line.startsWith("try ")) {
-                    inFlight = Integer.parseInt(line.substring(4).trim());
-                } else if (line.startsWith("done ") || line.startsWith("unexpected ")) {
-                    result.add(line);
-                    inFlight = -1;
-                } else if (line.startsWith("end")) {
-                    ended = true;
-                } else if (line.startsWith("hang ")) {
-                    result.add(line);
-                }
-            }
-            if (ended && exit == 0) {
-                return result;
-            }
-            if (inFlight < 0) {
-                result.add("crash -1 child exit=" + exit + " before its first mutation: " + tail(output));
-                return result;
-            }
-            if (exit != CorruptHeapChild.HANG_EXIT) {
-                try (Stream<Path> logs = Files.list(work)) {
-                    result.add("crash " + inFlight + " exit=" + exit + " " + corpus.get(inFlight) + " hs_err="
-                            + logs.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList() + " "
-                            + tail(output));
-                }
-            }
-            next = inFlight + 1;
-        }
-        return result;
-    }
-
     private static String describe(String line, List<Mutations.Mutation> corpus) {
         int id = Integer.parseInt(line.split(" ", 3)[1]);
         return (id >= 0 ? corpus.get(id) : "?") + " => " + line;
-    }
-
-    private static String tail(String output) {
-        return output.length() > 2000 ? output.substring(output.length() - 2000) : output;
     }
 
     private void tally(String line, List<Mutations.Mutation> corpus) {
@@ -217,64 +167,4 @@ class CorruptFileSuiteTest {
         cleanButCorrupted.stream().limit(20).forEach(f -> System.out.println("    " + f));
     }
 
-    // ---------------------------------------------------------------- the base heaps
-
-    /** Heaps built by seeded workloads; the last one is left mid-operation, with a live journal. */
-    private List<Path> buildBases(long seed) throws Exception {
-        Path bases = Files.createDirectories(dir.resolve("bases"));
-        List<Path> files = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(seed);
-        HeapOptions small = HeapOptions.defaults().initialSize(512 << 10).growthIncrement(64 << 10).maxSize(8 << 20);
-        files.add(workload(bases.resolve("mixed.heap"), small, random.split(), 500));
-        files.add(workload(bases.resolve("grown.heap"), HeapOptions.defaults().initialSize(256 << 10)
-                .growthIncrement(64 << 10), random.split(), 900));
-        Path fresh = bases.resolve("fresh.heap");
-        MappedHeap.create(fresh, HeapOptions.defaults().initialSize(64 << 10).maxSize(1 << 20)).close();
-        files.add(fresh);
-        Path midAllocate = workload(bases.resolve("mid-allocate.heap"), small, random.split(), 300);
-        crash(midAllocate, heap -> heap.allocate(5000), 5);
-        files.add(midAllocate);
-        Path midFree = workload(bases.resolve("mid-free.heap"), small, random.split(), 400);
-        long victim = liveTreeSizedBlock(midFree);
-        crash(midFree, heap -> {
-            heap.free(victim);
-            return 0;
-        }, 4);
-        files.add(midFree);
-        return files;
-    }
-
-    private static void crash(Path file, java.util.function.ToLongFunction<MappedHeap> op, int atWrite) {
-        assertThat(LiveJournals.crashDuring(file, op, atWrite)).as("the operation reaches write " + atWrite).isTrue();
-    }
-
-    private static long liveTreeSizedBlock(Path file) throws Exception {
-        HeapImage image = new HeapImage("probe", Files.readAllBytes(file));
-        return image.live.stream().filter(b -> b.size() >= 8192).findFirst().orElseThrow().payload();
-    }
-
-    /** Allocations and frees of mixed sizes (small, medium, tree-sized), with some payload written. */
-    private static Path workload(Path file, HeapOptions options, SplittableRandom random, int steps) {
-        try (MappedHeap heap = MappedHeap.create(file, options)) {
-            List<Long> live = new ArrayList<>();
-            for (int i = 0; i < steps; i++) {
-                if (live.isEmpty() || random.nextInt(10) < 6) {
-                    int kind = random.nextInt(10);
-                    long size = kind < 5 ? random.nextInt(8, 256) : kind < 8 ? random.nextInt(256, 6000)
-                            : random.nextInt(8000, 60000);
-                    long p = heap.allocate(size);
-                    heap.writeLong(p, p ^ seedOf(random));
-                    live.add(p);
-                } else {
-                    heap.free(live.remove(random.nextInt(live.size())));
-                }
-            }
-            assertThat(heap.check().ok()).as("the base heap is consistent").isTrue();
-        }
-        return file;
-    }
-
-    private static long seedOf(SplittableRandom random) {
-        return random.nextLong();
-    }
 }

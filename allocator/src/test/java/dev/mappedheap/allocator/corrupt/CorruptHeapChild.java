@@ -48,11 +48,12 @@ public final class CorruptHeapChild {
             out.println("try " + id);
             startedNanos = System.nanoTime();
             current = id;
+            failOnPurpose(id);
             HeapImage base = bases.get(m.base());
             MutableFile mutated = m.applyTo(base);
             write(file, mutated);
             try {
-                out.println("done " + id + " " + Trial.run(file, base));
+                out.println("done " + id + " " + Trial.run(file, base, seed ^ id));
             } catch (RuntimeException | Error e) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 e.printStackTrace(new java.io.PrintWriter(trace));
@@ -63,6 +64,19 @@ public final class CorruptHeapChild {
         out.println("end");
         out.flush();
         System.exit(0);
+    }
+
+    /**
+     * For the test of the harness only: a real JVM crash, or a loop that never ends, at a chosen mutation,
+     * so the parent's detection of both is itself tested.
+     */
+    private static void failOnPurpose(int id) {
+        if (id == Integer.getInteger("mappedheap.corrupt.selfTest.crashAt", -1)) {
+            net.openhft.chronicle.core.UnsafeMemory.MEMORY.writeLong(0L, 1L); // SIGSEGV: no Java frame survives it
+        }
+        while (id == Integer.getInteger("mappedheap.corrupt.selfTest.hangAt", -1) && current == id) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Replaces the file's bytes with the mutated image, at its (possibly cut) length. */

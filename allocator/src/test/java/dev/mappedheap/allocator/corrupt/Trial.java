@@ -9,6 +9,7 @@ import dev.mappedheap.allocator.MappedHeap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,21 +27,25 @@ final class Trial {
         }
     }
 
+    private static final int CHURN_STEPS = 40;
+
     private final MappedHeap heap;
+    private final long seed;
     private int corrupted;
     private int offsetsRefused;
     private int full;
     private String firstCorruption;
 
-    private Trial(MappedHeap heap) {
+    private Trial(MappedHeap heap, long seed) {
         this.heap = heap;
+        this.seed = seed;
     }
 
     /**
      * @return one line: {@code refused <Exception> <message>}, {@code clean ...}, {@code problems N ...} or
      *     {@code corrupted N ...}
      */
-    static String run(Path file, HeapImage base) {
+    static String run(Path file, HeapImage base, long seed) {
         MappedHeap heap;
         try {
             heap = MappedHeap.open(file);
@@ -49,7 +54,7 @@ final class Trial {
         } catch (RuntimeException | Error e) {
             throw new Unexpected("open", e);
         }
-        Trial trial = new Trial(heap);
+        Trial trial = new Trial(heap, seed);
         String outcome;
         try {
             outcome = trial.exercise(base);
@@ -109,6 +114,7 @@ final class Trial {
                 return 0;
             });
         }
+        churn(new SplittableRandom(seed));
         attempt("stats", false, false, () -> heap.stats().liveBlocks());
         int after = check();
         String counts = " problemsAfter=" + after + " offsetsRefused=" + offsetsRefused + " full=" + full;
@@ -116,6 +122,38 @@ final class Trial {
             return "corrupted " + corrupted + " checkClean=" + checkClean + counts + " first=" + firstCorruption;
         }
         return (checkClean ? "clean 0" : "problems " + problems) + " checkClean=" + checkClean + counts;
+    }
+
+    /**
+     * A short seeded run of allocations, reallocations and frees of mixed sizes, so that whatever damage the
+     * targeted operations did not meet is met by an allocator that keeps working on top of it.
+     */
+    private void churn(SplittableRandom random) {
+        List<Long> live = new ArrayList<>();
+        for (int i = 0; i < CHURN_STEPS; i++) {
+            int roll = random.nextInt(10);
+            if (live.isEmpty() || roll < 5) {
+                long size = random.nextInt(4) == 0 ? random.nextInt(8000, 50000) : random.nextInt(0, 3000);
+                long p = attempt("churn allocate " + size, false, true, () -> heap.allocate(size));
+                if (p > 0) {
+                    live.add(p);
+                }
+            } else if (roll < 7) {
+                int at = random.nextInt(live.size());
+                long p = live.get(at);
+                long size = random.nextInt(0, 20000);
+                long q = attempt("churn reallocate " + p, true, true, () -> heap.reallocate(p, size));
+                if (q > 0) {
+                    live.set(at, q);
+                }
+            } else {
+                long p = live.remove(random.nextInt(live.size()));
+                attempt("churn free " + p, true, false, () -> {
+                    heap.free(p);
+                    return 0;
+                });
+            }
+        }
     }
 
     /** @return the problems {@code check()} reported, or -1 when it threw HeapCorruptedException */
