@@ -125,6 +125,7 @@ public final class Allocator {
      */
     private long useFreeBlock(long block, long size) {
         long found = size(blocks.head(block));
+        blocks.checkFooter(block, found, "free block taken");
         long rest = found - size;
         if (rest >= MIN_BLOCK) {
             blocks.setHead(block, size | PINUSE | CINUSE);
@@ -243,6 +244,7 @@ public final class Allocator {
                 end = next;
             } else {
                 long nextSize = blocks.checkedFreeSize(next, "next block");
+                blocks.checkFooter(next, nextSize, "next block");
                 removeFree(next, nextSize);
                 total += nextSize;
                 end = next + nextSize;
@@ -418,6 +420,7 @@ public final class Allocator {
         if (total < wanted) {
             return false;
         }
+        blocks.checkFooter(next, nextSize, "next block");
         removeFree(next, nextSize);
         long rest = total - wanted;
         if (rest >= MIN_BLOCK) {

@@ -31,13 +31,24 @@ final class FreeTree {
     }
 
     private long left(long node) {
-        long child = blocks.word(node, LEFT_OFFSET);
-        return child == 0 ? 0 : blocks.checkedBlock(child, "tree left");
+        return child(blocks.word(node, LEFT_OFFSET), "tree left");
     }
 
     private long right(long node) {
-        long child = blocks.word(node, RIGHT_OFFSET);
-        return child == 0 ? 0 : blocks.checkedBlock(child, "tree right");
+        return child(blocks.word(node, RIGHT_OFFSET), "tree right");
+    }
+
+    /**
+     * @return a child link, after checking it leads to a free block: a rotation writes into the child, and
+     *     a damaged link must not make it write into a block in use (the child's head shares a cache line
+     *     with the height the rotation reads next, so the check costs no miss)
+     */
+    private long child(long link, String field) {
+        if (link == 0) {
+            return 0;
+        }
+        size(blocks.checkedBlock(link, field));
+        return link;
     }
 
     private long height(long node) {
@@ -51,8 +62,14 @@ final class FreeTree {
         return height;
     }
 
+    /** @return the node's size; its head must say free, or tree writes would land in a block in use */
     private long size(long node) {
-        return BlockLayout.size(blocks.head(node));
+        long head = blocks.head(node);
+        if (BlockLayout.inUse(head)) {
+            throw Blocks.corrupt("free tree links to a block in use: offset=" + node + " head=0x"
+                    + Long.toHexString(head));
+        }
+        return BlockLayout.size(head);
     }
 
     private static boolean less(long size, long offset, long otherSize, long otherOffset) {

@@ -37,6 +37,8 @@ class CorruptFileSuiteTest {
     private final List<String> failures = new ArrayList<>();
     private final List<String> cleanButCorrupted = new ArrayList<>();
     private final List<String> vagueRefusals = new ArrayList<>();
+    /** Mutations after which operations had written into live blocks they were not asked to touch. */
+    private final Map<String, Integer> bystanderDamage = new TreeMap<>();
 
     @Test
     void corruptFilesAreRefusedOrReportedNeverCrashOrHang() throws Exception {
@@ -86,6 +88,7 @@ class CorruptFileSuiteTest {
             assertThat(counts.get(family)).as(family + " damage is seen").containsAnyOf(
                     Map.entry("problems", count(family, "problems")), Map.entry("corrupted", count(family, "corrupted")));
         }
+        assertThat(bystanderDamage).as("operations that wrote into live blocks they were not given").isEmpty();
         assertThat(vagueRefusals).as("refusals that do not name field, offset, found and expected").isEmpty();
         assertThat(cleanButCorrupted).as("a heap check() calls clean must neither make operations fail nor become inconsistent").isEmpty();
     }
@@ -139,6 +142,9 @@ class CorruptFileSuiteTest {
             vagueRefusals.add(m + " :: " + parts[3]);
         }
         counts.computeIfAbsent(m.family(), f -> new TreeMap<>()).merge(outcome, 1, Integer::sum);
+        if (line.contains("bystandersChanged=") && !line.contains("bystandersChanged=0")) {
+            bystanderDamage.merge(m.family(), 1, Integer::sum);
+        }
         boolean problemsAfter = !line.contains("problemsAfter=0 ");
         if (line.contains("checkClean=true") && (outcome.equals("corrupted") || problemsAfter)) {
             cleanButCorrupted.add(m + " :: " + line);
@@ -160,6 +166,7 @@ class CorruptFileSuiteTest {
             outcomes.forEach((k, v) -> overall.merge(k, v, Integer::sum));
         });
         System.out.println("  all: " + overall);
+        System.out.println("  operations wrote into live blocks they were not given, by family: " + bystanderDamage);
         System.out.println("  crashes/hangs/unexpected: " + failures.size());
         failures.stream().limit(20).forEach(f -> System.out.println("    " + f));
         vagueRefusals.stream().limit(10).forEach(f -> System.out.println("    vague: " + f));

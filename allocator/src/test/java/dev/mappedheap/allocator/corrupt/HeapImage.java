@@ -79,6 +79,17 @@ final class HeapImage {
         return journalOffset + (long) JournalLayout.ENTRY_LENGTH * entry;
     }
 
+    /** @return true when a live journal entry restores a word inside {@code block} */
+    boolean journalTouches(Block block) {
+        for (int e = 0; e < liveJournalEntries; e++) {
+            long address = word(entryOffset(e) + JournalLayout.ADDRESS_OFFSET);
+            if (address >= block.offset() && address - block.offset() < block.size()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long treeRoot() {
         return word(HeaderLayout.TREE_ROOT_OFFSET);
     }

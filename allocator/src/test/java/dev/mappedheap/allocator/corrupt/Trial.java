@@ -70,6 +70,8 @@ final class Trial {
 
     private String exercise(HeapImage base) {
         int problems = check();
+        long[] bystanders = bystanders(base);
+        long[] before = snapshot(bystanders);
         boolean checkClean = problems == 0;
         attempt("stats", false, false, () -> heap.stats().capacity());
         attempt("root", false, false, heap::root);
@@ -117,11 +119,52 @@ final class Trial {
         churn(new SplittableRandom(seed));
         attempt("stats", false, false, () -> heap.stats().liveBlocks());
         int after = check();
-        String counts = " problemsAfter=" + after + " offsetsRefused=" + offsetsRefused + " full=" + full;
+        String counts = " problemsAfter=" + after + " offsetsRefused=" + offsetsRefused + " full=" + full
+                + " bystandersChanged=" + changed(before, snapshot(bystanders));
         if (corrupted > 0) {
             return "corrupted " + corrupted + " checkClean=" + checkClean + counts + " first=" + firstCorruption;
         }
         return (checkClean ? "clean 0" : "problems " + problems) + " checkClean=" + checkClean + counts;
+    }
+
+    /**
+     * @return the payloads of the intact heap's live blocks that no operation here frees or resizes: their
+     *     first words must come out of the operations as they went in, or a damaged link made the allocator
+     *     write into a block the program still owns
+     */
+    private static long[] bystanders(HeapImage base) {
+        java.util.Set<Long> picked = new java.util.HashSet<>();
+        for (long p : pickPayloads(base)) {
+            picked.add(p);
+        }
+        // blocks an interrupted operation was changing are what recovery puts back: not bystanders
+        return base.live.stream().filter(b -> !base.journalTouches(b)).mapToLong(HeapImage.Block::payload)
+                .filter(p -> !picked.contains(p)).toArray();
+    }
+
+    /** The check word and the first two payload words of each block, or -1 markers where unreadable. */
+    private long[] snapshot(long[] payloads) {
+        long[] words = new long[payloads.length * 3];
+        for (int i = 0; i < payloads.length; i++) {
+            for (int w = 0; w < 3; w++) {
+                try {
+                    words[3 * i + w] = heap.readLong(payloads[i] - 8 + 8L * w);
+                } catch (InvalidOffsetException e) {
+                    words[3 * i + w] = 0xDEAD_0FF5E7L; // a damaged capacity left the word outside the heap
+                }
+            }
+        }
+        return words;
+    }
+
+    private static int changed(long[] before, long[] after) {
+        int blocks = 0;
+        for (int i = 0; i < before.length; i += 3) {
+            if (before[i] != after[i] || before[i + 1] != after[i + 1] || before[i + 2] != after[i + 2]) {
+                blocks++;
+            }
+        }
+        return blocks;
     }
 
     /**
