@@ -93,8 +93,9 @@ final class Blocks {
 
     /**
      * @return the size of the free block at {@code block}, after checking its head says free and that it ends
-     *     before the top. The footer is not read here (it is another cache miss at the block's far end);
-     *     {@link HeapChecker} verifies footers, and the one place that follows a footer checks it.
+     *     before the top. The footer is not read here (it is another cache miss at the block's far end): the
+     *     callers that take, split or merge the block check it with {@link #checkFooter} where its line is
+     *     loaded anyway.
      */
     long checkedFreeSize(long block, String field) {
         long head = head(block);

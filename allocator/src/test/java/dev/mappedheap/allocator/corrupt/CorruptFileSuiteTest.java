@@ -47,10 +47,7 @@ class CorruptFileSuiteTest {
         System.out.println("corrupt-file suite: seed=" + seed + " randomMutations=" + randomFlips
                 + " (rerun with -Dmappedheap.corrupt.seed=" + seed + ")");
         List<Path> baseFiles = BaseHeaps.build(Files.createDirectories(dir.resolve("bases")), seed);
-        List<HeapImage> images = new ArrayList<>();
-        for (Path base : baseFiles) {
-            images.add(new HeapImage(base.getFileName().toString(), Files.readAllBytes(base)));
-        }
+        List<HeapImage> images = HeapImage.read(baseFiles);
         images.forEach(image -> System.out.println("  base " + image));
         List<Mutations.Mutation> corpus = Mutations.build(images, seed, randomFlips);
         CorpusRun run = new CorpusRun(dir, seed, randomFlips, baseFiles, corpus, List.of());
@@ -101,10 +98,7 @@ class CorruptFileSuiteTest {
     @Test
     void harnessNamesTheMutationThatCrashedOrHung() throws Exception {
         List<Path> baseFiles = BaseHeaps.build(Files.createDirectories(dir.resolve("bases")), 1);
-        List<HeapImage> images = new ArrayList<>();
-        for (Path base : baseFiles) {
-            images.add(new HeapImage(base.getFileName().toString(), Files.readAllBytes(base)));
-        }
+        List<HeapImage> images = HeapImage.read(baseFiles);
         List<Mutations.Mutation> corpus = Mutations.build(images, 1, 0);
         CorpusRun run = new CorpusRun(dir, 1, 0, baseFiles, corpus, List.of("-Dmappedheap.corrupt.selfTest.crashAt=2",
                 "-Dmappedheap.corrupt.selfTest.hangAt=5", "-Dmappedheap.corrupt.hangMillis=1000"));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -34,11 +33,11 @@ public final class CorruptHeapChild {
         int randomFlips = Integer.parseInt(args[2]);
         int from = Integer.parseInt(args[3]);
         int to = Integer.parseInt(args[4]);
-        List<HeapImage> bases = new ArrayList<>();
+        List<Path> baseFiles = new ArrayList<>();
         for (int i = 5; i < args.length; i++) {
-            Path base = Path.of(args[i]);
-            bases.add(new HeapImage(base.getFileName().toString(), Files.readAllBytes(base)));
+            baseFiles.add(Path.of(args[i]));
         }
+        List<HeapImage> bases = HeapImage.read(baseFiles);
         List<Mutations.Mutation> corpus = Mutations.build(bases, seed, randomFlips);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
         startWatchdog(out);

@@ -3,8 +3,11 @@ package dev.mappedheap.allocator.corrupt;
 import dev.mappedheap.allocator.format.BlockLayout;
 import dev.mappedheap.allocator.format.HeaderLayout;
 import dev.mappedheap.allocator.format.JournalLayout;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,6 +68,15 @@ final class HeapImage {
             entries++;
         }
         this.liveJournalEntries = entries;
+    }
+
+    /** @return the images of the given heap files, named after them */
+    static List<HeapImage> read(List<Path> files) throws IOException {
+        List<HeapImage> images = new ArrayList<>();
+        for (Path file : files) {
+            images.add(new HeapImage(file.getFileName().toString(), Files.readAllBytes(file)));
+        }
+        return images;
     }
 
     private ByteBuffer buffer() {
