@@ -166,7 +166,8 @@ final class HeapFile {
         long sizeBefore = channel.size();
         if (sizeBefore < HEADER_LENGTH) {
             throw new IncompatibleFormatException(
-                    "file too short to be a heap: file=" + file + " size=" + sizeBefore + " expected=>= " + HEADER_LENGTH);
+                    "file too short to be a heap: file=" + file + " size=" + sizeBefore + " expected=>= "
+                            + HEADER_LENGTH);
         }
         ByteBuffer buffer = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         while (buffer.hasRemaining()) {
@@ -220,8 +221,8 @@ final class HeapFile {
         // so a size read before the header could be older than the capacity it holds
         long fileSize = channel.size();
         if (capacity > fileSize) {
-            throw new HeapCorruptedException("file truncated: file=" + file + " field=capacity offset=" + CAPACITY_OFFSET
-                    + " found=" + capacity + " expected=<= " + fileSize + " (the file's size)");
+            throw new HeapCorruptedException("file truncated: file=" + file + " field=capacity offset="
+                    + CAPACITY_OFFSET + " found=" + capacity + " expected=<= " + fileSize + " (the file's size)");
         }
         return new Header(heapStart, journalOffset, journalCapacity, buffer.getLong(SALT_OFFSET), growthIncrement,
                 maxSize, capacity);
@@ -246,7 +247,8 @@ final class HeapFile {
         long top = memory.readLong(TOP_OFFSET);
         long mapped = memory.limit();
         require(capacity > header.heapStart() && capacity <= mapped && BlockLayout.aligned(capacity), file,
-                "capacity", CAPACITY_OFFSET, capacity, "16-aligned, in (" + header.heapStart() + ", " + mapped + "] (the file's size)");
+                "capacity", CAPACITY_OFFSET, capacity,
+                "16-aligned, in (" + header.heapStart() + ", " + mapped + "] (the file's size)");
         require(top >= header.heapStart() && top <= capacity && BlockLayout.aligned(top), file, "top", TOP_OFFSET, top,
                 "16-aligned, in [" + header.heapStart() + ", " + capacity + "]");
         long root = memory.readLong(ROOT_OFFSET);

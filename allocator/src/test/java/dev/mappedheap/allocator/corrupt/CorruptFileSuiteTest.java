@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The corrupt-file suite: real heaps, built by a seeded workload (one left in the middle of an operation, with
- * a live journal), damaged in every way {@link Mutations} knows, each tried in a child JVM by
- * {@link CorruptHeapChild}: open, check, a bounded set of operations, close. Allowed outcomes: opened clean,
- * opened with problems that {@code check()} reports, refused at open with {@code IncompatibleFormatException}
- * or {@code HeapCorruptedException}, or operations that throw {@code HeapCorruptedException}. Forbidden: any
- * other exception, a JVM crash, a hang.
+ * The corrupt-file suite: real heaps, built by seeded workloads (two left in the middle of an operation, with
+ * live journals), damaged in every way {@link Mutations} knows, each tried in a child JVM by
+ * {@link CorruptHeapChild}: open, check, a bounded set of operations, check, close. Allowed outcomes: opened
+ * clean, opened with problems that {@code check()} reports, refused at open with
+ * {@code IncompatibleFormatException} or {@code HeapCorruptedException}, or operations that throw
+ * {@code HeapCorruptedException} (or {@code InvalidOffsetException} for an offset the damage made invalid).
+ * Forbidden: any other exception, a JVM crash, a hang; a refusal that does not name field, offset, found and
+ * expected; an operation that writes into a live block it was not given; a heap that {@code check()} calls
+ * clean and that operations then find damaged.
  *
  * <p>{@code -Dmappedheap.corrupt.mutations=N} sets the number of random mutations (10,000 by default),
  * {@code -Dmappedheap.corrupt.seed=S} the seed (printed).
@@ -74,7 +77,7 @@ class CorruptFileSuiteTest {
         }
         print(corpus.size());
         assertThat(failures).as("crashes, hangs and unexpected exceptions").isEmpty();
-        assertThat(total("done")).as("every mutation reported").isEqualTo(corpus.size());
+        assertThat(totalReported()).as("every mutation reported").isEqualTo(corpus.size());
         Map<String, Integer> truncate = counts.get("truncate");
         assertThat(truncate.keySet()).as("every truncation is refused").allMatch(k -> k.startsWith("refused"));
         assertThat(counts.get("header")).as("header damage")
@@ -82,12 +85,13 @@ class CorruptFileSuiteTest {
         assertThat(counts.get("random")).as("random damage gives every outcome")
                 .containsKeys("clean", "problems", "refused HeapCorruptedException", "corrupted");
         for (String family : List.of("list", "tree", "journal", "block")) {
-            assertThat(counts.get(family)).as(family + " damage is seen").containsAnyOf(
-                    Map.entry("problems", count(family, "problems")), Map.entry("corrupted", count(family, "corrupted")));
+            assertThat(count(family, "problems") + count(family, "corrupted")).as(family + " damage is seen")
+                    .isPositive();
         }
         assertThat(bystanderDamage).as("operations that wrote into live blocks they were not given").isEmpty();
         assertThat(vagueRefusals).as("refusals that do not name field, offset, found and expected").isEmpty();
-        assertThat(cleanButCorrupted).as("a heap check() calls clean must neither make operations fail nor become inconsistent").isEmpty();
+        assertThat(cleanButCorrupted)
+                .as("a heap check() calls clean must neither make operations fail nor become inconsistent").isEmpty();
     }
 
     /**
@@ -114,7 +118,7 @@ class CorruptFileSuiteTest {
         return counts.getOrDefault(family, Map.of()).getOrDefault(outcome, 0);
     }
 
-    private int total(String what) {
+    private int totalReported() {
         return counts.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
     }
 
@@ -164,7 +168,8 @@ class CorruptFileSuiteTest {
         System.out.println("  crashes/hangs/unexpected: " + failures.size());
         failures.stream().limit(20).forEach(f -> System.out.println("    " + f));
         vagueRefusals.stream().limit(10).forEach(f -> System.out.println("    vague: " + f));
-        System.out.println("  check clean, then operations threw HeapCorrupted or left problems: " + cleanButCorrupted.size());
+        System.out.println("  check clean, then operations threw HeapCorrupted or left problems: "
+                + cleanButCorrupted.size());
         cleanButCorrupted.stream().limit(20).forEach(f -> System.out.println("    " + f));
     }
 

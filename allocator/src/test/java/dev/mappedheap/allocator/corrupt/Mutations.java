@@ -309,7 +309,8 @@ final class Mutations {
         for (int e = 0; e < img.liveJournalEntries; e++) {
             int at = e;
             add("journal", b, "live entry=" + e + " old=-1", f -> f.putLong(img.entryOffset(at) + 8, -1));
-            add("journal", b, "live entry=" + e + " address=capacity", f -> f.putLong(img.entryOffset(at), img.capacity));
+            add("journal", b, "live entry=" + e + " address=capacity",
+                    f -> f.putLong(img.entryOffset(at), img.capacity));
         }
     }
 
