@@ -42,6 +42,9 @@ class CorruptFileSuiteTest {
     private final List<String> vagueRefusals = new ArrayList<>();
     /** Mutations after which operations had written into live blocks they were not asked to touch. */
     private final Map<String, Integer> bystanderDamage = new TreeMap<>();
+    /** Mutations whose open, check and close alone changed the file (see {@link Trial#readOnly}). */
+    private final List<String> readOnlyWrites = new ArrayList<>();
+    private int readOnlyChecked;
 
     @Test
     void corruptFilesAreRefusedOrReportedNeverCrashOrHang() throws Exception {
@@ -89,6 +92,9 @@ class CorruptFileSuiteTest {
                     .isPositive();
         }
         assertThat(bystanderDamage).as("operations that wrote into live blocks they were not given").isEmpty();
+        assertThat(readOnlyChecked).as("heaps opened, checked and closed alone").isPositive();
+        assertThat(readOnlyWrites).as("open, check() and close of a heap without a live journal wrote nothing")
+                .isEmpty();
         assertThat(vagueRefusals).as("refusals that do not name field, offset, found and expected").isEmpty();
         assertThat(cleanButCorrupted)
                 .as("a heap check() calls clean must neither make operations fail nor become inconsistent").isEmpty();
@@ -140,6 +146,11 @@ class CorruptFileSuiteTest {
             vagueRefusals.add(m + " :: " + parts[3]);
         }
         counts.computeIfAbsent(m.family(), f -> new TreeMap<>()).merge(outcome, 1, Integer::sum);
+        if (line.contains("readOnly=wrote")) {
+            readOnlyWrites.add(m + " :: " + line);
+        } else if (line.contains("readOnly=ok")) {
+            readOnlyChecked++;
+        }
         if (line.contains("bystandersChanged=") && !line.contains("bystandersChanged=0")) {
             bystanderDamage.merge(m.family(), 1, Integer::sum);
         }
@@ -165,6 +176,9 @@ class CorruptFileSuiteTest {
         });
         System.out.println("  all: " + overall);
         System.out.println("  operations wrote into live blocks they were not given, by family: " + bystanderDamage);
+        System.out.println("  opened, checked and closed alone without a change to the file: " + readOnlyChecked
+                + "; with a change: " + readOnlyWrites.size());
+        readOnlyWrites.stream().limit(10).forEach(f -> System.out.println("    " + f));
         System.out.println("  crashes/hangs/unexpected: " + failures.size());
         failures.stream().limit(20).forEach(f -> System.out.println("    " + f));
         vagueRefusals.stream().limit(10).forEach(f -> System.out.println("    vague: " + f));

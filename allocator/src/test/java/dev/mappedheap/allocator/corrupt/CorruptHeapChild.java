@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class CorruptHeapChild {
     static final int HANG_EXIT = 3;
+    /** One mutation in this many is also opened, checked and closed alone, to see that doing so writes nothing. */
+    private static final int READ_ONLY_EVERY = 4;
     private static final long HANG_MILLIS = Long.getLong("mappedheap.corrupt.hangMillis", 20_000);
 
     private static volatile int current = -1;
@@ -52,7 +54,9 @@ public final class CorruptHeapChild {
             MutableFile mutated = m.applyTo(base);
             write(file, mutated);
             try {
-                out.println("done " + id + " " + Trial.run(file, base, seed ^ id));
+                String readOnly = id % READ_ONLY_EVERY == 0 ? " " + Trial.readOnly(file, mutated) : "";
+                write(file, mutated);
+                out.println("done " + id + " " + Trial.run(file, base, seed ^ id) + readOnly);
             } catch (RuntimeException | Error e) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 e.printStackTrace(new java.io.PrintWriter(trace));

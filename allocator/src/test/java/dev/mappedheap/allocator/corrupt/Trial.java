@@ -2,10 +2,13 @@ package dev.mappedheap.allocator.corrupt;
 
 import dev.mappedheap.allocator.CheckReport;
 import dev.mappedheap.allocator.HeapCorruptedException;
+import dev.mappedheap.allocator.HeapException;
 import dev.mappedheap.allocator.HeapFullException;
 import dev.mappedheap.allocator.IncompatibleFormatException;
 import dev.mappedheap.allocator.InvalidOffsetException;
 import dev.mappedheap.allocator.MappedHeap;
+import dev.mappedheap.allocator.format.HeaderLayout;
+import dev.mappedheap.allocator.format.JournalLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,42 @@ final class Trial {
             }
         }
         return outcome;
+    }
+
+    /**
+     * Opens the mutated heap, checks it and closes it, then compares the file with what was written: nothing
+     * may change but the lock word and the two statistics (a takeover of a dead holder's lock), unless the
+     * journal had live entries for recovery to restore.
+     *
+     * @return {@code readOnly=ok}, {@code readOnly=skipped} (a live journal, or refused at open), or
+     *     {@code readOnly=wrote@OFFSET}
+     */
+    static String readOnly(Path file, MutableFile written) {
+        long seq = written.length >= HeaderLayout.HEADER_LENGTH + JournalLayout.ENTRY_LENGTH
+                ? written.getLong(HeaderLayout.JOURNAL_SEQ_OFFSET) : 0;
+        if (written.length < HeaderLayout.HEADER_LENGTH + JournalLayout.ENTRY_LENGTH
+                || written.getLong(JournalLayout.DEFAULT_JOURNAL_OFFSET + JournalLayout.SEQ_OFFSET) == seq) {
+            return "readOnly=skipped";
+        }
+        try (MappedHeap heap = MappedHeap.open(file)) {
+            heap.check();
+        } catch (HeapException e) {
+            return "readOnly=skipped"; // refused at open, or recovery failed: the full trial reports it
+        }
+        byte[] after;
+        try {
+            after = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (int i = 0; i < written.length; i++) {
+            boolean lockOrStatistic = (i >= HeaderLayout.LOCK_WORD_OFFSET && i < HeaderLayout.LOCK_WORD_OFFSET + 8)
+                    || (i >= HeaderLayout.LOCK_TAKEOVERS_OFFSET && i < HeaderLayout.RECOVERIES_OFFSET + 8);
+            if (after[i] != written.bytes[i] && !lockOrStatistic) {
+                return "readOnly=wrote@" + i;
+            }
+        }
+        return after.length == written.length ? "readOnly=ok" : "readOnly=wrote@length" + after.length;
     }
 
     private String exercise(HeapImage base) {
