@@ -125,15 +125,17 @@ public final class Allocator {
      */
     private long useFreeBlock(long block, long size) {
         long found = size(blocks.head(block));
-        blocks.checkFooter(block, found, "free block taken");
         long rest = found - size;
         if (rest >= MIN_BLOCK) {
             blocks.setHead(block, size | PINUSE | CINUSE);
+            // read late: the footer's line was prefetched when the block was found, and writeFree rewrites it
+            blocks.checkFooter(block, found, "free block taken");
             writeFree(block + size, rest);
             return size;
         }
         blocks.setHead(block, found | PINUSE | CINUSE);
         setPrevInUse(block + found);
+        blocks.checkFooter(block, found, "free block taken"); // next to the head setPrevInUse just read
         return found;
     }
 
@@ -244,10 +246,12 @@ public final class Allocator {
                 end = next;
             } else {
                 long nextSize = blocks.checkedFreeSize(next, "next block");
-                blocks.checkFooter(next, nextSize, "next block");
                 removeFree(next, nextSize);
                 total += nextSize;
                 end = next + nextSize;
+                // read late, so the miss on the footer (prefetched above) overlaps the unlinking; writeFree
+                // below rewrites this same word
+                blocks.checkFooter(next, nextSize, "next block");
             }
         }
         if (inUse(head) && (start != block || end == top)) {
@@ -420,8 +424,8 @@ public final class Allocator {
         if (total < wanted) {
             return false;
         }
-        blocks.checkFooter(next, nextSize, "next block");
         removeFree(next, nextSize);
+        blocks.checkFooter(next, nextSize, "next block");
         long rest = total - wanted;
         if (rest >= MIN_BLOCK) {
             setInUseSize(block, head, wanted);

@@ -31,24 +31,25 @@ final class FreeTree {
     }
 
     private long left(long node) {
-        return child(blocks.word(node, LEFT_OFFSET), "tree left");
+        long child = blocks.word(node, LEFT_OFFSET);
+        return child == 0 ? 0 : blocks.checkedBlock(child, "tree left");
     }
 
     private long right(long node) {
-        return child(blocks.word(node, RIGHT_OFFSET), "tree right");
+        long child = blocks.word(node, RIGHT_OFFSET);
+        return child == 0 ? 0 : blocks.checkedBlock(child, "tree right");
     }
 
     /**
-     * @return a child link, after checking it leads to a free block: a rotation writes into the child, and
-     *     a damaged link must not make it write into a block in use (the child's head shares a cache line
-     *     with the height the rotation reads next, so the check costs no miss)
+     * Checks that a node about to be written (rotated, or moved as a successor) is a free block: a damaged
+     * link must not make the tree write its links into a block in use. Nodes on a search path are checked
+     * by {@link #size}; the head read here shares a cache line with the links written next.
+     *
+     * @return {@code node}
      */
-    private long child(long link, String field) {
-        if (link == 0) {
-            return 0;
-        }
-        size(blocks.checkedBlock(link, field));
-        return link;
+    private long requireFree(long node) {
+        size(node);
+        return node;
     }
 
     private long height(long node) {
@@ -174,11 +175,12 @@ final class FreeTree {
             checkDepth(++depth);
             node = left;
         }
-        return node;
+        return requireFree(node);
     }
 
     private long removeLeftmost(long node, int depth) {
         checkDepth(depth);
+        requireFree(node);
         long left = left(node);
         if (left == 0) {
             return right(node);
@@ -209,7 +211,8 @@ final class FreeTree {
     }
 
     private long rotateRight(long node) {
-        long pivot = requirePivot(left(node), node);
+        requireFree(node);
+        long pivot = requireFree(requirePivot(left(node), node));
         blocks.setWord(node, LEFT_OFFSET, right(pivot));
         fixHeight(node);
         blocks.setWord(pivot, RIGHT_OFFSET, node);
@@ -218,7 +221,8 @@ final class FreeTree {
     }
 
     private long rotateLeft(long node) {
-        long pivot = requirePivot(right(node), node);
+        requireFree(node);
+        long pivot = requireFree(requirePivot(right(node), node));
         blocks.setWord(node, RIGHT_OFFSET, left(pivot));
         fixHeight(node);
         blocks.setWord(pivot, LEFT_OFFSET, node);
