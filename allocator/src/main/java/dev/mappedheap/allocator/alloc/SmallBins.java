@@ -1,6 +1,7 @@
 package dev.mappedheap.allocator.alloc;
 
 import static dev.mappedheap.allocator.format.BlockLayout.NEXT_OFFSET;
+import static dev.mappedheap.allocator.format.BlockLayout.PINUSE;
 import static dev.mappedheap.allocator.format.BlockLayout.PREV_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_SUMMARY_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.smallHeadOffset;
@@ -80,10 +81,13 @@ final class SmallBins {
         if (first == 0) {
             markNonEmpty(index);
         } else {
-            blocks.checkedBlock(first, "smallHeads");
-            if (blocks.word(first, PREV_OFFSET) != 0 || blocks.checkedFreeSize(first, "smallHeads") != size) {
+            // the first block must be a free block of this list's size, first on it: its PREV is about to be
+            // written, which must not land in a block the program owns (its head shares the line)
+            long firstHead = blocks.head(blocks.checkedBlock(first, "smallHeads"));
+            if (blocks.word(first, PREV_OFFSET) != 0 || (firstHead & ~PINUSE) != size) {
                 throw Blocks.corrupt("a list's first block is not a free block of its size, first on its list:"
-                        + " list=" + index + " offset=" + first + " prev=" + blocks.word(first, PREV_OFFSET));
+                        + " list=" + index + " offset=" + first + " head=0x" + Long.toHexString(firstHead)
+                        + " prev=" + blocks.word(first, PREV_OFFSET));
             }
             blocks.setWord(first, PREV_OFFSET, block);
         }
