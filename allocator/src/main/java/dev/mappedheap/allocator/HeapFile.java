@@ -211,23 +211,25 @@ final class HeapFile {
         long sizeBefore = channel.size();
         if (sizeBefore < HEADER_LENGTH) {
             throw new IncompatibleFormatException(
-                    "file too short to be a heap: file=" + file + " size=" + sizeBefore + " minimum=" + HEADER_LENGTH);
+                    "file too short to be a heap: file=" + file + " size=" + sizeBefore + " expected=>= "
+                            + HEADER_LENGTH);
         }
         ByteBuffer buffer = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, buffer.position()) < 0) {
-                throw new IncompatibleFormatException("file too short to be a heap: file=" + file);
+                throw new IncompatibleFormatException("file too short to be a heap: file=" + file + " size="
+                        + buffer.position() + " expected=>= " + HEADER_LENGTH);
             }
         }
         long magic = buffer.getLong(MAGIC_OFFSET);
         if (magic != MAGIC) {
-            throw new IncompatibleFormatException("not a mappedheap file: file=" + file + " field=magic found=0x"
-                    + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC));
+            throw new IncompatibleFormatException("not a mappedheap file: file=" + file + " field=magic offset="
+                    + MAGIC_OFFSET + " found=0x" + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC));
         }
         int version = buffer.getInt(FORMAT_VERSION_OFFSET);
         if (version != FORMAT_VERSION) {
             throw new IncompatibleFormatException("unsupported format version: file=" + file + " field=formatVersion"
-                    + " found=" + version + " supported=" + FORMAT_VERSION);
+                    + " offset=" + FORMAT_VERSION_OFFSET + " found=" + version + " expected=" + FORMAT_VERSION);
         }
         long[] words = new long[CHECKSUMMED_LENGTH / 8];
         for (int i = 0; i < words.length; i++) {
@@ -235,7 +237,7 @@ final class HeapFile {
         }
         long checksum = buffer.getLong(HEADER_CHECKSUM_OFFSET);
         if (checksum != HeaderLayout.checksum(words)) {
-            throw new HeapCorruptedException("header checksum mismatch: file=" + file + " offset="
+            throw new HeapCorruptedException("header checksum mismatch: file=" + file + " field=headerChecksum offset="
                     + HEADER_CHECKSUM_OFFSET + " found=0x" + Long.toHexString(checksum) + " expected=0x"
                     + Long.toHexString(HeaderLayout.checksum(words)));
         }
@@ -246,34 +248,35 @@ final class HeapFile {
         long growthIncrement = buffer.getLong(GROWTH_INCREMENT_OFFSET);
         long maxSize = buffer.getLong(MAX_SIZE_OFFSET);
         long capacity = buffer.getLong(CAPACITY_OFFSET);
-        require(headerLength == HEADER_LENGTH, file, "headerLength", headerLength, "" + HEADER_LENGTH);
-        require(journalOffset == JournalLayout.DEFAULT_JOURNAL_OFFSET, file, "journalOffset", journalOffset,
-                "" + JournalLayout.DEFAULT_JOURNAL_OFFSET);
+        require(headerLength == HEADER_LENGTH, file, "headerLength", HEADER_LENGTH_OFFSET, headerLength,
+                "" + HEADER_LENGTH);
+        require(journalOffset == JournalLayout.DEFAULT_JOURNAL_OFFSET, file, "journalOffset", JOURNAL_OFFSET_OFFSET,
+                journalOffset, "" + JournalLayout.DEFAULT_JOURNAL_OFFSET);
         require(journalCapacity >= 64 && journalCapacity <= UndoJournal.MAX_CAPACITY, file, "journalCapacity",
-                journalCapacity, "64.." + UndoJournal.MAX_CAPACITY);
-        require(heapStart == JournalLayout.heapStartAfter(journalOffset, journalCapacity), file, "heapStart", heapStart,
-                "" + JournalLayout.heapStartAfter(journalOffset, journalCapacity));
-        require(growthIncrement >= HeapOptions.MIN_GROWTH_INCREMENT, file, "growthIncrement", growthIncrement,
-                ">= " + HeapOptions.MIN_GROWTH_INCREMENT);
-        require(maxSize > heapStart && (maxSize & 4095) == 0, file, "maxSize", maxSize,
+                JOURNAL_CAPACITY_OFFSET, journalCapacity, "64.." + UndoJournal.MAX_CAPACITY);
+        require(heapStart == JournalLayout.heapStartAfter(journalOffset, journalCapacity), file, "heapStart",
+                HEAP_START_OFFSET, heapStart, "" + JournalLayout.heapStartAfter(journalOffset, journalCapacity));
+        require(growthIncrement >= HeapOptions.MIN_GROWTH_INCREMENT, file, "growthIncrement", GROWTH_INCREMENT_OFFSET,
+                growthIncrement, ">= " + HeapOptions.MIN_GROWTH_INCREMENT);
+        require(maxSize > heapStart && (maxSize & 4095) == 0, file, "maxSize", MAX_SIZE_OFFSET, maxSize,
                 "a multiple of 4096 above " + heapStart);
         require(capacity > heapStart && capacity <= maxSize && BlockLayout.aligned(capacity), file, "capacity",
-                capacity, "16-aligned, in (" + heapStart + ", " + maxSize + "]");
+                CAPACITY_OFFSET, capacity, "16-aligned, in (" + heapStart + ", " + maxSize + "]");
         // the size is read after the header: another process grows the file before it raises the capacity,
         // so a size read before the header could be older than the capacity it holds
         long fileSize = channel.size();
         if (capacity > fileSize) {
-            throw new HeapCorruptedException("file truncated: file=" + file + " field=capacity offset=" + CAPACITY_OFFSET
-                    + " capacity=" + capacity + " fileSize=" + fileSize);
+            throw new HeapCorruptedException("file truncated: file=" + file + " field=capacity offset="
+                    + CAPACITY_OFFSET + " found=" + capacity + " expected=<= " + fileSize + " (the file's size)");
         }
         return new Header(heapStart, journalOffset, journalCapacity, buffer.getLong(SALT_OFFSET), growthIncrement,
                 maxSize, capacity);
     }
 
-    private static void require(boolean ok, Path file, String field, long found, String expected) {
+    private static void require(boolean ok, Path file, String field, int offset, long found, String expected) {
         if (!ok) {
-            throw new HeapCorruptedException("header field out of range: file=" + file + " field=" + field + " found="
-                    + found + " expected=" + expected);
+            throw new HeapCorruptedException("header field out of range: file=" + file + " field=" + field + " offset="
+                    + offset + " found=" + found + " expected=" + expected);
         }
     }
 
@@ -289,11 +292,12 @@ final class HeapFile {
         long top = memory.readLong(TOP_OFFSET);
         long mapped = memory.limit();
         require(capacity > header.heapStart() && capacity <= mapped && BlockLayout.aligned(capacity), file,
-                "capacity", capacity, "16-aligned, in (" + header.heapStart() + ", " + mapped + "] (the file's size)");
-        require(top >= header.heapStart() && top <= capacity && BlockLayout.aligned(top), file, "top", top,
+                "capacity", CAPACITY_OFFSET, capacity,
+                "16-aligned, in (" + header.heapStart() + ", " + mapped + "] (the file's size)");
+        require(top >= header.heapStart() && top <= capacity && BlockLayout.aligned(top), file, "top", TOP_OFFSET, top,
                 "16-aligned, in [" + header.heapStart() + ", " + capacity + "]");
         long root = memory.readLong(ROOT_OFFSET);
-        require(root == 0 || (root >= header.heapStart() && root < capacity), file, "root", root,
+        require(root == 0 || (root >= header.heapStart() && root < capacity), file, "root", ROOT_OFFSET, root,
                 "0 or in [" + header.heapStart() + ", " + capacity + ")");
     }
 

@@ -32,7 +32,8 @@ public final class ChildJvm {
         return command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), mainClass, args);
     }
 
-    private static List<String> command(List<String> vmOptions, Class<?> mainClass, String... args) {
+    /** @return the command that starts {@code mainClass} with {@code args} in a new JVM with extra VM options */
+    public static List<String> command(List<String> vmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(vmOptions);

@@ -130,11 +130,14 @@ public final class Allocator {
         long rest = found - size;
         if (rest >= MIN_BLOCK) {
             blocks.setHead(block, size | PINUSE | CINUSE);
+            // read late: the footer's line was prefetched when the block was found, and writeFree rewrites it
+            blocks.checkFooter(block, found, "free block taken");
             writeFree(block + size, rest);
             return size;
         }
         blocks.setHead(block, found | PINUSE | CINUSE);
         setPrevInUse(block + found);
+        blocks.checkFooter(block, found, "free block taken"); // next to the head setPrevInUse just read
         return found;
     }
 
@@ -267,6 +270,9 @@ public final class Allocator {
                 removeFree(next, nextSize);
                 total += nextSize;
                 end = next + nextSize;
+                // read late, so the miss on the footer (prefetched above) overlaps the unlinking; writeFree
+                // below rewrites this same word
+                blocks.checkFooter(next, nextSize, "next block");
             }
         }
         if (inUse(head) && (start != block || end == top)) {
@@ -440,6 +446,7 @@ public final class Allocator {
             return false;
         }
         removeFree(next, nextSize);
+        blocks.checkFooter(next, nextSize, "next block");
         long rest = total - wanted;
         if (rest >= MIN_BLOCK) {
             setInUseSize(block, head, wanted);

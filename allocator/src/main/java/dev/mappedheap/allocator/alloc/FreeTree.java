@@ -40,6 +40,18 @@ final class FreeTree {
         return child == 0 ? 0 : blocks.checkedBlock(child, "tree right");
     }
 
+    /**
+     * Checks that a node about to be written (rotated, or moved as a successor) is a free block: a damaged
+     * link must not make the tree write its links into a block in use. Nodes on a search path are checked
+     * by {@link #size}; the head read here shares a cache line with the links written next.
+     *
+     * @return {@code node}
+     */
+    private long requireFree(long node) {
+        size(node);
+        return node;
+    }
+
     private long height(long node) {
         if (node == 0) {
             return 0;
@@ -51,8 +63,14 @@ final class FreeTree {
         return height;
     }
 
+    /** @return the node's size; its head must say free, or tree writes would land in a block in use */
     private long size(long node) {
-        return BlockLayout.size(blocks.head(node));
+        long head = blocks.head(node);
+        if (BlockLayout.inUse(head)) {
+            throw Blocks.corrupt("free tree links to a block in use: offset=" + node + " head=0x"
+                    + Long.toHexString(head));
+        }
+        return BlockLayout.size(head);
     }
 
     private static boolean less(long size, long offset, long otherSize, long otherOffset) {
@@ -157,11 +175,12 @@ final class FreeTree {
             checkDepth(++depth);
             node = left;
         }
-        return node;
+        return requireFree(node);
     }
 
     private long removeLeftmost(long node, int depth) {
         checkDepth(depth);
+        requireFree(node);
         long left = left(node);
         if (left == 0) {
             return right(node);
@@ -192,7 +211,8 @@ final class FreeTree {
     }
 
     private long rotateRight(long node) {
-        long pivot = requirePivot(left(node), node);
+        requireFree(node);
+        long pivot = requireFree(requirePivot(left(node), node));
         blocks.setWord(node, LEFT_OFFSET, right(pivot));
         fixHeight(node);
         blocks.setWord(pivot, RIGHT_OFFSET, node);
@@ -201,7 +221,8 @@ final class FreeTree {
     }
 
     private long rotateLeft(long node) {
-        long pivot = requirePivot(right(node), node);
+        requireFree(node);
+        long pivot = requireFree(requirePivot(right(node), node));
         blocks.setWord(node, RIGHT_OFFSET, left(pivot));
         fixHeight(node);
         blocks.setWord(pivot, LEFT_OFFSET, node);

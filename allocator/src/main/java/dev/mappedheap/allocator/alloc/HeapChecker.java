@@ -34,6 +34,8 @@ import java.util.List;
  */
 public final class HeapChecker {
     private static final int MAX_PROBLEMS = 100;
+    /** Bits 2..3 of a head: zero in version 1, so a set one is damage (or a newer writer). */
+    private static final long RESERVED_HEAD_BITS = BlockLayout.FLAG_MASK & ~(BlockLayout.CINUSE | BlockLayout.PINUSE);
 
     private final HeapMemory memory;
     private final long heapStart;
@@ -71,7 +73,7 @@ public final class HeapChecker {
     public CheckReport check() {
         long capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
         top = memory.readLong(HeaderLayout.TOP_OFFSET);
-        if (capacity > memory.limit() || capacity < heapStart) {
+        if (capacity > memory.limit() || capacity <= heapStart || !BlockLayout.aligned(capacity)) {
             problem("capacity out of range: capacity=" + capacity + " mapped=" + memory.limit());
             return report(0, 0);
         }
@@ -147,6 +149,9 @@ public final class HeapChecker {
                 return blocksWalked;
             }
             blocksWalked++;
+            if ((head & RESERVED_HEAD_BITS) != 0) {
+                problem("reserved bits set in a block head: offset=" + block + " head=0x" + Long.toHexString(head));
+            }
             boolean inUse = BlockLayout.inUse(head);
             if (BlockLayout.prevInUse(head) != prevInUse) {
                 problem("PINUSE disagrees with the previous block: offset=" + block + " PINUSE="

@@ -1,11 +1,13 @@
 package dev.mappedheap.allocator.alloc;
 
 import static dev.mappedheap.allocator.format.BlockLayout.NEXT_OFFSET;
+import static dev.mappedheap.allocator.format.BlockLayout.PINUSE;
 import static dev.mappedheap.allocator.format.BlockLayout.PREV_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.SMALL_SUMMARY_OFFSET;
 import static dev.mappedheap.allocator.format.HeaderLayout.smallHeadOffset;
 import static dev.mappedheap.allocator.format.HeaderLayout.smallMapOffset;
 
+import dev.mappedheap.allocator.HeapCorruptedException;
 import dev.mappedheap.allocator.format.HeaderLayout;
 
 /**
@@ -79,7 +81,15 @@ final class SmallBins {
         if (first == 0) {
             markNonEmpty(index);
         } else {
-            blocks.setWord(blocks.checkedBlock(first, "smallHeads"), PREV_OFFSET, block);
+            // the first block must be a free block of this list's size, first on it: its PREV is about to be
+            // written, which must not land in a block the program owns (its head shares the line)
+            long firstHead = blocks.head(blocks.checkedBlock(first, "smallHeads"));
+            if (blocks.word(first, PREV_OFFSET) != 0 || (firstHead & ~PINUSE) != size) {
+                throw Blocks.corrupt("a list's first block is not a free block of its size, first on its list:"
+                        + " list=" + index + " offset=" + first + " head=0x" + Long.toHexString(firstHead)
+                        + " prev=" + blocks.word(first, PREV_OFFSET));
+            }
+            blocks.setWord(first, PREV_OFFSET, block);
         }
         blocks.setHeader(headOffset, block);
     }
@@ -99,11 +109,24 @@ final class SmallBins {
                 markEmpty(index);
             }
         } else {
-            blocks.setWord(blocks.checkedBlock(prev, "list prev"), NEXT_OFFSET, next);
+            // safe unlinking: each neighbour must point back, or a damaged link would make this write land in
+            // a block the program owns; the journal reads the word it overwrites anyway, so this costs no miss
+            if (blocks.word(blocks.checkedBlock(prev, "list prev"), NEXT_OFFSET) != block) {
+                throw linkMismatch(block, "prev", prev);
+            }
+            blocks.setWord(prev, NEXT_OFFSET, next);
         }
         if (next != 0) {
-            blocks.setWord(blocks.checkedBlock(next, "list next"), PREV_OFFSET, prev);
+            if (blocks.word(blocks.checkedBlock(next, "list next"), PREV_OFFSET) != block) {
+                throw linkMismatch(block, "next", next);
+            }
+            blocks.setWord(next, PREV_OFFSET, prev);
         }
+    }
+
+    private static HeapCorruptedException linkMismatch(long block, String link, long neighbour) {
+        return Blocks.corrupt("free list neighbour does not link back: offset=" + block + " " + link + "="
+                + neighbour);
     }
 
     private void markNonEmpty(int index) {

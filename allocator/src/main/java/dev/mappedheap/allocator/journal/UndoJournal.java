@@ -350,8 +350,10 @@ public final class UndoJournal {
             }
             long address = memory.readLong(entry + ADDRESS_OFFSET);
             if (!journalable(address) || address > metadataEnd - 8) {
-                throw new HeapCorruptedException("journal entry points outside the heap: entry=" + live + " address="
-                        + address + " seq=" + seq + " limit=" + metadataEnd);
+                throw new HeapCorruptedException("journal entry points outside the heap: entry=" + live + " offset="
+                        + (entry + ADDRESS_OFFSET) + " field=address found=" + address + " expected=8-aligned, in ["
+                        + HeaderLayout.CAPACITY_OFFSET + ", " + HeaderLayout.HEADER_LENGTH + ") or [" + heapStart + ", "
+                        + metadataEnd + ") seq=" + seq);
             }
             live++;
         }
