@@ -4,6 +4,7 @@ import dev.mappedheap.allocator.HeapFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import net.openhft.posix.PosixAPI;
 
@@ -44,9 +45,16 @@ public final class FileSpace {
         if (newLength <= oldLength) {
             return Method.NONE;
         }
+        // First, a step larger than the file system's free space is refused outright: fallocate on ext4
+        // allocates extent by extent and fails only when the disk is full (and the zero-writing fallback
+        // would fill it too), so a huge step (a crafted file's growthIncrement, say) would fill the disk.
+        refuseBeyondUsableSpace(file, channel, oldLength, newLength);
+        long sizeBefore = sizeOrUnknown(channel);
         if (fallocate(channel, oldLength, newLength - oldLength)) {
             return Method.FALLOCATE;
         }
+        // A failed fallocate may keep what it allocated (and the file size with it): give that back.
+        giveBack(channel, sizeBefore, null);
         // The posix module's fallocate tries three calls in turn and its errno is then unreliable; writing
         // zeros either reserves the space or fails with the real reason (ENOSPC, EFBIG) as an IOException.
         zeroFill(file, channel, oldLength, newLength);
@@ -72,6 +80,30 @@ public final class FileSpace {
         }
     }
 
+    private static long sizeOrUnknown(FileChannel channel) {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void refuseBeyondUsableSpace(Path file, FileChannel channel, long from, long to) {
+        long usable;
+        long size;
+        try {
+            usable = Files.getFileStore(file).getUsableSpace();
+            size = channel.size();
+        } catch (IOException | RuntimeException e) {
+            return; // unknown: let the writes find out
+        }
+        long needed = to - Math.max(from, size);
+        if (needed > usable) {
+            throw new HeapFullException("no space for the heap to grow: file=" + file + " from=" + from + " to=" + to
+                    + " needed=" + needed + " usableSpace=" + usable + " (refused before reserving; nothing written)");
+        }
+    }
+
     private static void zeroFill(Path file, FileChannel channel, long from, long to) {
         ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
         long sizeBefore = -1;
@@ -90,8 +122,9 @@ public final class FileSpace {
     }
 
     /**
-     * Truncates what a failed reservation added. Those bytes were never part of the heap, so no process maps
-     * or touches them; leaving them would only hold on to the last free space of a full disk.
+     * Truncates what a failed reservation added ({@code failure}, if not null, collects a failure to
+     * truncate). Those bytes were never part of the heap, so no process maps or touches them; leaving them
+     * would only hold on to the last free space of a full disk.
      */
     private static void giveBack(FileChannel channel, long sizeBefore, IOException failure) {
         if (sizeBefore < 0) {
@@ -102,7 +135,9 @@ public final class FileSpace {
                 channel.truncate(sizeBefore);
             }
         } catch (IOException e) {
-            failure.addSuppressed(e);
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
         }
     }
 }
