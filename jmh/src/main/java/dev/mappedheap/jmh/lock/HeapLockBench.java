@@ -26,16 +26,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * The uncontended cost of the heap's locks, one thread, one heap:
  *
  * <ul>
- *   <li>{@link #usableSize}: {@link MappedHeap#usableSize}, the cheapest locked call: the instance's
- *       {@link ReentrantLock}, then the heap lock word in the file (a compare-and-swap), the capacity check for
- *       another process's growth and the journal check for a dead holder's operation (one read each), one block
- *       header lookup, and the release (another compare-and-swap).
+ *   <li>{@link #setRootUnchanged}: {@link MappedHeap#setRoot} with the root it already has, the cheapest
+ *       locked operation: the instance's {@link ReentrantLock}, then the heap lock word in the file (a
+ *       compare-and-swap), the capacity check for another process's growth and the journal check for a dead
+ *       holder's operation (one read each), the journal's begin and commit around a store that changes
+ *       nothing, and the release (another compare-and-swap). ({@code usableSize}, measured here until
+ *       2026-12-04, takes no lock any more.)
  *   <li>{@link #reentrantLock}: a bare {@link ReentrantLock} lock/unlock around returning a field: the floor.
  * </ul>
  *
  * <p>Run it twice, the second time with {@code -jvmArgsPrepend -Dmappedheap.benchmark.unguarded=true}
  * ({@link BenchmarkSwitch}: no heap lock word, no journal check; the ReentrantLock stays): the difference in
- * {@code usableSize} is what the cross-process lock adds to every allocator call. The trial prints the switch's
+ * {@code setRootUnchanged} is what the cross-process lock adds to every allocator call. The trial prints the switch's
  * state in a line starting {@code # GUARD}; {@code jmh/run-lock-overhead-bench.sh} runs both, interleaved.
  */
 @State(Scope.Thread)
@@ -60,6 +62,7 @@ public class HeapLockBench extends ForkedWithHeapFlags {
         dir = Files.createTempDirectory("heap-lock-bench-");
         heap = MappedHeap.create(dir.resolve("heap.mh"), HeapOptions.defaults().initialSize(1 << 20));
         block = heap.allocate(64);
+        heap.setRoot(block);
     }
 
     /**
@@ -79,10 +82,11 @@ public class HeapLockBench extends ForkedWithHeapFlags {
         }
     }
 
-    /** @return the block's usable size; takes both of the heap's locks */
+    /** Stores the root it already has; takes both of the heap's locks. @return the root */
     @Benchmark
-    public long usableSize() {
-        return heap.usableSize(block);
+    public long setRootUnchanged() {
+        heap.setRoot(block);
+        return block;
     }
 
     /** @return the block's offset, read under a bare ReentrantLock: the uncontended lock/unlock floor */
