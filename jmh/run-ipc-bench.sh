@@ -17,14 +17,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-jar=$here/target/benchmarks.jar
-flags_file=$here/target/classes/dev/mappedheap/jmh/heap-jvm.flags
-
-if [[ ${SKIP_BUILD:-0} != 1 || ! -f $jar || ! -f $flags_file ]]; then
-  (cd "$root" && mvn -B -q -pl jmh -am package -DskipTests)
-fi
+# shellcheck source=bench-common.sh
+source "$here/bench-common.sh"
 
 read -r -a peers <<< "${PEERS:-mappedheap chronicle agrona}"
 reps=${REPS:-3}
