@@ -106,6 +106,7 @@ public final class SharedLongMap {
         if (first) {
             long stable = stableVersionUnderLock();
             heap.writeOrderedLong(versionWord, stable + 1); // odd: readers from now on retry
+            VarHandle.storeStoreFence(); // a release store orders what came before it; the changes come after
             tx.beforeUnlock(() -> heap.writeOrderedLong(versionWord, stable + 2));
         }
         return OrderedLongMap.open(heap, tx, reader.headerOffset());
