@@ -62,7 +62,7 @@ final class HeapFile {
         HeapMemory memory = null;
         try {
             channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileSpace.reserve(temp, channel, 0, capacity);
+            FileSpace.reserveExclusively(temp, channel, 0, capacity); // a private name: nobody else extends it
             memory = new HeapMemory(channel, capacity, maxSize, heapStart, CAPACITY_OFFSET);
             Header header = new Header(heapStart, journalOffset, journalCapacity, new SecureRandom().nextLong(),
                     options.growthIncrement(), maxSize, capacity);

@@ -583,7 +583,7 @@ public final class MappedHeap implements AutoCloseable {
                     + minCapacity + " maxSize=" + maxSize);
         }
         try {
-            FileSpace.reserve(file, memory.channel(), capacity, newCapacity);
+            FileSpace.reserveExclusively(file, memory.channel(), capacity, newCapacity); // under the heap lock
         } catch (HeapFullException refused) {
             // nothing grew: the reservation gave back what it added, the mapping and the capacity word are as
             // they were, so the heap keeps working inside its size and the next growth tries again

@@ -36,12 +36,27 @@ public final class FileSpace {
     }
 
     /**
-     * Makes the file at least {@code newLength} bytes long with all bytes from {@code oldLength} on reserved.
+     * Makes the file at least {@code newLength} bytes long with all bytes from {@code oldLength} on reserved,
+     * for a file other processes may be extending at the same time (opening a heap, a lock file): a failed
+     * reservation never truncates, since what it would give back may be another process's new space.
      *
      * @return how the space was reserved
      * @throws HeapFullException when the file system refuses the space (full disk, file-size limit, quota)
      */
     public static Method reserve(Path file, FileChannel channel, long oldLength, long newLength) {
+        return reserve(file, channel, oldLength, newLength, false);
+    }
+
+    /**
+     * {@link #reserve}, for a caller that alone may extend the file (growth under the heap lock, a file being
+     * created under a private name): a failed reservation gives back what it added, so a full disk is not
+     * left fuller.
+     */
+    public static Method reserveExclusively(Path file, FileChannel channel, long oldLength, long newLength) {
+        return reserve(file, channel, oldLength, newLength, true);
+    }
+
+    private static Method reserve(Path file, FileChannel channel, long oldLength, long newLength, boolean exclusive) {
         if (newLength <= oldLength) {
             return Method.NONE;
         }
@@ -49,15 +64,15 @@ public final class FileSpace {
         // allocates extent by extent and fails only when the disk is full (and the zero-writing fallback
         // would fill it too), so a huge step (a crafted file's growthIncrement, say) would fill the disk.
         refuseBeyondUsableSpace(file, channel, oldLength, newLength);
-        long sizeBefore = sizeOrUnknown(channel);
+        long sizeBefore = exclusive ? sizeOrUnknown(channel) : -1;
         if (fallocate(channel, oldLength, newLength - oldLength)) {
             return Method.FALLOCATE;
         }
         // A failed fallocate may keep what it allocated (and the file size with it): give that back.
-        giveBack(channel, sizeBefore, null);
+        giveBack(channel, sizeBefore, newLength, null);
         // The posix module's fallocate tries three calls in turn and its errno is then unreliable; writing
         // zeros either reserves the space or fails with the real reason (ENOSPC, EFBIG) as an IOException.
-        zeroFill(file, channel, oldLength, newLength);
+        zeroFill(file, channel, oldLength, newLength, exclusive);
         return Method.ZEROS;
     }
 
@@ -104,31 +119,32 @@ public final class FileSpace {
         }
     }
 
-    private static void zeroFill(Path file, FileChannel channel, long from, long to) {
+    private static void zeroFill(Path file, FileChannel channel, long from, long to, boolean exclusive) {
         ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
         long sizeBefore = -1;
         try {
-            sizeBefore = channel.size();
-            long position = Math.max(from, sizeBefore);
+            long size = channel.size();
+            sizeBefore = exclusive ? size : -1;
+            long position = Math.max(from, size);
             while (position < to) {
                 zeros.clear().limit((int) Math.min(ZERO_CHUNK, to - position));
                 position += channel.write(zeros, position);
             }
         } catch (IOException e) {
-            giveBack(channel, sizeBefore, e);
+            giveBack(channel, sizeBefore, to, e);
             throw new HeapFullException("no space for the heap to grow: file=" + file + " from=" + from + " to=" + to
                     + " (fallocate failed, then writing zeros failed: " + e.getMessage() + ")", e);
         }
     }
 
     /**
-     * Truncates what a failed reservation added ({@code failure}, if not null, collects a failure to
-     * truncate). Those bytes were never part of the heap, so no process maps or touches them; leaving them
+     * Truncates what a failed exclusive reservation added ({@code sizeBefore} is -1 otherwise; {@code failure},
+     * if not null, collects a failure to truncate). Those bytes were never part of the heap, so no process maps or touches them; leaving them
      * would only hold on to the last free space of a full disk.
      */
-    private static void giveBack(FileChannel channel, long sizeBefore, IOException failure) {
-        if (sizeBefore < 0) {
-            return;
+    private static void giveBack(FileChannel channel, long sizeBefore, long wanted, IOException failure) {
+        if (sizeBefore < 0 || wanted <= sizeBefore) {
+            return; // not ours to give back, or nothing was asked beyond the old end
         }
         try {
             if (channel.size() > sizeBefore) {
