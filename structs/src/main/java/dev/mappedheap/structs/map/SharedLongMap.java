@@ -5,6 +5,7 @@ import static dev.mappedheap.structs.map.MapHeaderLayout.LOCK_WORD_OFFSET;
 import static dev.mappedheap.structs.map.MapHeaderLayout.MOD_COUNT_OFFSET;
 
 import dev.mappedheap.allocator.HeapException;
+import dev.mappedheap.allocator.HeapLock;
 import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.structs.tx.Transaction;
 import dev.mappedheap.structs.tx.Transactions;
@@ -38,7 +39,8 @@ import java.util.function.Function;
  * if the count is the same afterwards. A torn read can only throw or return garbage that is then thrown
  * away. A count left odd by a dead writer is repaired by the next lock holder, after the rollback; a reader
  * that keeps finding it odd (a dead writer, or a writer that is slow) reads under the lock instead, which
- * also triggers that recovery — so no reader waits on a dead process.
+ * also triggers that recovery — so no reader waits on a dead process. Falling back takes no transaction
+ * slot. A thread that is itself writing the map (inside {@link #writable}) reads its own changes.
  */
 public final class SharedLongMap {
     /** Optimistic attempts before a read falls back to the lock (each failed attempt yields once). */
@@ -101,8 +103,8 @@ public final class SharedLongMap {
      * again in the same transaction is cheap and returns an equivalent view.
      */
     public OrderedLongMap writable(Transaction tx) {
-        boolean first = !heap.lockAt(lockWord).isHeldByCurrentThread();
-        tx.lock(lockWord);
+        boolean first = !tx.holdsLock(lockWord);
+        tx.lock(lockWord); // throws if another transaction of this thread holds it
         if (first) {
             long stable = stableVersionUnderLock();
             heap.writeOrderedLong(versionWord, stable + 1); // odd: readers from now on retry
@@ -174,6 +176,9 @@ public final class SharedLongMap {
     public <R> R read(Function<OrderedLongMap, R> query) {
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
             long version = heap.readVolatileLong(versionWord);
+            if ((version & 1) != 0 && attempt == 0 && writtenByThisThread()) {
+                return query.apply(reader);
+            }
             if ((version & 1) == 0) {
                 R result;
                 try {
@@ -212,6 +217,9 @@ public final class SharedLongMap {
     private long readLong(LongQuery query, long a, long b) {
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
             long version = heap.readVolatileLong(versionWord);
+            if ((version & 1) != 0 && attempt == 0 && writtenByThisThread()) {
+                return query.apply(reader, a, b);
+            }
             if ((version & 1) == 0) {
                 long result;
                 try {
@@ -237,21 +245,35 @@ public final class SharedLongMap {
         return heap.readVolatileLong(versionWord) == version;
     }
 
-    /** Reads under the lock: waits for a live writer, takes over from (and rolls back) a dead one. */
+    /**
+     * Reads under the lock: waits for a live writer, takes over from (and rolls back) a dead one. Takes no
+     * transaction slot (a read writes nothing to undo), so any number of readers may fall back at once.
+     */
     private <R> R readLocked(Function<OrderedLongMap, R> query) {
-        if (heap.lockAt(lockWord).isHeldByCurrentThread()) {
+        HeapLock lock = heap.lockAt(lockWord);
+        if (lock.isHeldByCurrentThread()) {
             return query.apply(reader); // this thread is the writer, inside writable(tx): its view is whole
         }
-        try (Transaction tx = transactions.begin()) {
-            tx.lock(lockWord);
+        if (lock.lock()) {
+            transactions.recoverDead(); // taken over from a dead writer: roll its transaction back first
+        }
+        try {
             long stable = stableVersionUnderLock();
             if (heap.readVolatileLong(versionWord) != stable) {
                 heap.writeOrderedLong(versionWord, stable);
             }
-            R result = query.apply(reader);
-            tx.abort(); // nothing was written
-            return result;
+            return query.apply(reader);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /**
+     * @return true if the version is odd because this very thread is writing (inside {@link #writable}):
+     *     its reads need not wait for itself
+     */
+    private boolean writtenByThisThread() {
+        return heap.readVolatileLong(lockWord) == heap.ownerToken() && heap.lockAt(lockWord).isHeldByCurrentThread();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.mappedheap.allocator.InvalidOffsetException;
 import dev.mappedheap.allocator.MappedHeap;
 import dev.mappedheap.structs.HeapWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,8 @@ public final class Transaction implements HeapWriter, AutoCloseable {
     private final TreeMap<Long, Long> allocated = new TreeMap<>();
     private final Set<Long> freed = new HashSet<>();
     private final List<HeapLock> locks = new ArrayList<>();
+    /** The words of {@link #locks}, in the same order. */
+    private long[] lockWords = new long[0];
     private List<Runnable> beforeUnlock;
     private long logBlock;
     private int logCount;
@@ -69,19 +72,39 @@ public final class Transaction implements HeapWriter, AutoCloseable {
     }
 
     /**
-     * Takes the lock whose word is at {@code lockWord} until the transaction ends. If its last holder died
-     * holding it, that holder's unfinished transaction is rolled back first.
+     * Takes the lock whose word is at {@code lockWord} until the transaction ends (again: nothing). If its
+     * last holder died holding it, that holder's unfinished transaction is rolled back first.
+     *
+     * @throws IllegalStateException if another transaction of this thread holds the lock
      */
     public void lock(long lockWord) {
         checkOpen();
+        if (holdsLock(lockWord)) {
+            return;
+        }
         HeapLock lock = heap.lockAt(lockWord);
         if (lock.isHeldByCurrentThread()) {
-            return;
+            // another transaction of this thread holds it: sharing it would let one undo what the other
+            // committed, and release it while the other still works
+            throw new IllegalStateException("lock held by another transaction of this thread: lockWord=" + lockWord
+                    + " slot=" + slot + " (finish that transaction first, or do this work in it)");
         }
         if (lock.lock()) {
             table.recoverDead();
         }
         locks.add(lock);
+        lockWords = Arrays.copyOf(lockWords, lockWords.length + 1);
+        lockWords[lockWords.length - 1] = lockWord;
+    }
+
+    /** @return true if this transaction holds the lock whose word is at {@code lockWord} */
+    public boolean holdsLock(long lockWord) {
+        for (long held : lockWords) {
+            if (held == lockWord) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -220,10 +243,13 @@ public final class Transaction implements HeapWriter, AutoCloseable {
             heap.syncIfDurable(); // every change on the device before the commit point is
         }
         heap.writeOrderedLong(slot + STATE, COMMITTED);
-        if (durable) {
-            heap.syncRange(slot + STATE, 8);
+        try {
+            if (durable) {
+                heap.syncRange(slot + STATE, 8);
+            }
+        } finally {
+            finish(true); // committed from here on, whatever the flush did: never undo a committed slot
         }
-        finish(true);
     }
 
     /** Undoes every change: restores the logged words, newest first, and frees what was allocated. */

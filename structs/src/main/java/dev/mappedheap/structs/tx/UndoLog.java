@@ -49,7 +49,9 @@ final class UndoLog {
                 long tag = heap.readLong(entry);
                 if (tag == TAG_ALLOC) {
                     heap.freeFrom(block, entryValueField(i));
-                } else if (tag != TAG_FREE) {
+                } else if (tag != TAG_FREE && tag != 0) {
+                    // (0: an entry counted but never written, as a power cut can leave one when the count's
+                    // sector reached the disk and the entry's did not; its word was not changed yet)
                     heap.writeLong(tag, heap.readLong(entry + 8));
                 }
             }

@@ -125,6 +125,65 @@ class SharedLongMapTest {
     }
 
     @Test
+    void aSecondTransactionOfTheSameThreadCannotShareTheMapsLock() {
+        PairedMap paired = PairedMap.create(dir.resolve("m.heap"), 256);
+        SharedLongMap map = paired.map;
+        map.put(2, 20);
+        try (Transaction outer = paired.transactions.begin()) {
+            map.writable(outer).put(4, 40);
+            // an inner transaction would commit changes the outer one's abort then undoes, or unlock the map
+            // while the outer one still writes: refused, and the inner transaction leaves nothing behind
+            assertThatThrownBy(() -> map.put(6, 60)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another transaction of this thread");
+            assertThat(map.get(4, -1)).as("the writer reads its own change without waiting").isEqualTo(40);
+            outer.abort();
+        }
+        assertThat(map.get(2, -1)).isEqualTo(20);
+        assertThat(map.containsKey(4)).isFalse();
+        assertThat(map.containsKey(6)).isFalse();
+        assertThat(version(paired)).isEven();
+        assertThat(map.put(6, 60)).as("the lock is free again").isTrue();
+        assertThat(map.check().ok()).isTrue();
+        paired.heap.close();
+    }
+
+    @Test
+    void manyReadersWaitingForALongWriteTakeNoTransactionSlots() throws Exception {
+        PairedMap paired = PairedMap.create(dir.resolve("m.heap"), 256); // 16 transaction slots
+        SharedLongMap map = paired.map;
+        map.put(1, 1);
+        List<Thread> readers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong answers = new AtomicLong();
+        try (Transaction tx = paired.transactions.begin()) {
+            map.writable(tx).put(2, 2);
+            for (int i = 0; i < 24; i++) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        if (map.get(1, -1) == 1 && map.get(2, -1) == 2) {
+                            answers.incrementAndGet(); // the committed state: the write is whole
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            Thread.sleep(500);
+            assertThat(answers.get()).as("no reader saw the uncommitted write").isZero();
+            tx.commit();
+        }
+        for (Thread reader : readers) {
+            reader.join(30_000);
+            assertThat(reader.isAlive()).isFalse();
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(answers.get()).isEqualTo(24);
+        paired.heap.close();
+    }
+
+    @Test
     void openRefusesSomethingThatIsNotAMap() {
         PairedMap paired = PairedMap.create(dir.resolve("m.heap"), 256);
         MappedHeap heap = paired.heap;
