@@ -13,8 +13,8 @@ import net.openhft.chronicle.core.UnsafeMemory;
  * <p>Why the address stays valid: a mapping is never unmapped while its {@link HeapMemory} is reachable (a
  * bigger window is added on growth, the old one kept; close puts anonymous placeholders in their place),
  * and a bound range holds its {@code HeapMemory}. So an access through a range whose heap was closed, by
- * any thread, reads zeros or writes into scratch pages; it never faults. Rebind after a close: {@link
- * #isBound} turns false at the next {@link HeapMemory#bind}, which fails on a closed heap.
+ * any thread, reads zeros or writes into scratch pages; it never faults. Binding again after a close fails
+ * ({@link HeapMemory#bind} checks against a closed heap's empty limit).
  *
  * <p>Not thread-safe: one thread binds and uses a range at a time (as with any flyweight).
  */
@@ -37,11 +37,6 @@ public abstract class BoundRange {
         this.length = 0;
         this.address = 0;
         this.memory = null;
-    }
-
-    /** @return true while bound to a range */
-    protected final boolean isBound() {
-        return memory != null;
     }
 
     protected final long readLongAt(long at) {

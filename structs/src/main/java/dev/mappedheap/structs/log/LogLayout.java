@@ -1,6 +1,8 @@
 // Structs layer, log format: where things are in a log's header block, its segments and its entries.
 package dev.mappedheap.structs.log;
 
+import dev.mappedheap.structs.HeaderChecksum;
+
 /**
  * The on-heap format of a {@link HeapLog}. All integers little-endian; offsets are into block payloads.
  * docs/STRUCTS-FORMAT.md section 7.4 walks the same structures.
@@ -86,8 +88,6 @@ final class LogLayout {
     static final int MAX_SEGMENT_SIZE = 1 << 30;
     static final int MAX_LISTENERS = 1024;
 
-    private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
 
     private LogLayout() {}
 
@@ -137,17 +137,6 @@ final class LogLayout {
      * the result is the same as over the raw bytes).
      */
     static long checksum(long word0, long word1, long word2) {
-        long hash = FNV_OFFSET_BASIS;
-        hash = fnv(hash, word0);
-        hash = fnv(hash, word1);
-        return fnv(hash, word2);
-    }
-
-    private static long fnv(long hash, long word) {
-        for (int b = 0; b < 8; b++) {
-            hash ^= (word >>> (8 * b)) & 0xFF;
-            hash *= FNV_PRIME;
-        }
-        return hash;
+        return HeaderChecksum.of(word0, word1, word2);
     }
 }

@@ -1,7 +1,9 @@
 // Structs layer, map format: the map header block, the one offset a map is found by.
 package dev.mappedheap.structs.map;
 
+import dev.mappedheap.structs.HeaderChecksum;
 import dev.mappedheap.structs.HeapWriter;
+
 /**
  * Format of an {@link OrderedLongMap}'s header: one heap block of {@link #HEADER_LENGTH} bytes. All integers
  * are little-endian; offsets are relative to the block's start.
@@ -63,8 +65,6 @@ public final class MapHeaderLayout {
      */
     public static final int MAX_HEIGHT = 64;
 
-    private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
 
     private MapHeaderLayout() {}
 
@@ -73,14 +73,7 @@ public final class MapHeaderLayout {
      * bytes taken in little-endian order, so the result is the same as over the raw bytes).
      */
     public static long checksum(long word0, long word1, long word2, long word3) {
-        long hash = FNV_OFFSET_BASIS;
-        for (long word : new long[] {word0, word1, word2, word3}) {
-            for (int b = 0; b < 8; b++) {
-                hash ^= (word >>> (8 * b)) & 0xFF;
-                hash *= FNV_PRIME;
-            }
-        }
-        return hash;
+        return HeaderChecksum.of(word0, word1, word2, word3);
     }
 
     /**

@@ -1,6 +1,8 @@
 // Structs layer, node tree format: the header block, the one offset a node tree is found by.
 package dev.mappedheap.structs.tree;
 
+import dev.mappedheap.structs.HeaderChecksum;
+
 /**
  * Format of a {@link NodeTree}'s header: one heap block of {@link #HEADER_LENGTH} bytes. All integers are
  * little-endian; offsets are relative to the block's start.
@@ -48,20 +50,11 @@ final class TreeHeaderLayout {
     static final int ATTRIBUTE_COUNT_OFFSET = 64;
     static final int MOD_COUNT_OFFSET = 72;
 
-    private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
 
     private TreeHeaderLayout() {}
 
     /** FNV-1a 64 over the header's bytes 0..31, given as their four little-endian words. */
     static long checksum(long word0, long word1, long word2, long word3) {
-        long hash = FNV_OFFSET_BASIS;
-        long[] words = {word0, word1, word2, word3};
-        for (long word : words) {
-            for (int shift = 0; shift < 64; shift += 8) {
-                hash = (hash ^ ((word >>> shift) & 0xFF)) * FNV_PRIME;
-            }
-        }
-        return hash;
+        return HeaderChecksum.of(word0, word1, word2, word3);
     }
 }
