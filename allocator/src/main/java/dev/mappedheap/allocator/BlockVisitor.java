@@ -3,9 +3,9 @@ package dev.mappedheap.allocator;
 /**
  * Receives each block of a {@link MappedHeap#walk(BlockVisitor) walk}, in file order.
  *
- * <p>Called while the heap lock is held: it may read the heap with the raw accessors, but must not call
- * the heap's allocator operations ({@code allocate}, {@code free}, {@code check}, ...), which would wait for
- * the lock this thread holds.
+ * <p>Called with no lock held, after a batch of blocks was read under the heap lock: it may take its time,
+ * read and write blocks, and call the heap's operations. A block reported may have changed since it was
+ * read if anything else works on the heap meanwhile.
  */
 @FunctionalInterface
 public interface BlockVisitor {

@@ -76,6 +76,8 @@ public final class MappedHeap implements AutoCloseable {
     private final long maxSize;
     private final int recoveredWrites;
     private final Durability durability;
+    /** Tries for {@link #lock} this many times (a few microseconds) before parking. */
+    private static final int INSTANCE_LOCK_SPINS = 256;
     /** Serialises this instance's threads before they compete for the heap lock with other instances. */
     private final ReentrantLock lock = new ReentrantLock();
     /** The JVM-side locks of {@link #lockAt}, one per lock word. */
@@ -470,7 +472,7 @@ public final class MappedHeap implements AutoCloseable {
      * dead holder left half done. On return both locks are held; {@link #exit()} releases them.
      */
     private void enter() {
-        lock.lock();
+        lockInstance();
         try {
             checkUsable();
             acquireHeapLock();
@@ -478,6 +480,36 @@ public final class MappedHeap implements AutoCloseable {
             lock.unlock();
             throw t;
         }
+    }
+
+    /**
+     * Takes this instance's lock. The only way a thread can come back in while holding it is a progress
+     * listener of check or repair (called under the heap lock) calling this heap: refused, since the heap lock
+     * is not reentrant and closing would pull the mapping from under the walk.
+     */
+    private void lockInstance() {
+        if (!lock.tryLock()) {
+            waitForInstanceLock();
+        }
+        if (lock.getHoldCount() > 1) {
+            lock.unlock();
+            throw new IllegalStateException("this heap was called from inside one of its own operations (a progress"
+                    + " listener of check or repair runs under the heap lock): " + file);
+        }
+    }
+
+    /**
+     * Spins a little before parking: an operation holds the lock for about a microsecond, while parking and
+     * being woken costs tens of microseconds, and the releasing thread pays for the wake-up too.
+     */
+    private void waitForInstanceLock() {
+        for (int i = 0; i < INSTANCE_LOCK_SPINS; i++) {
+            Thread.onSpinWait();
+            if (!lock.isLocked() && lock.tryLock()) {
+                return;
+            }
+        }
+        lock.lock();
     }
 
     private void exit() {
@@ -719,7 +751,8 @@ public final class MappedHeap implements AutoCloseable {
      * big heaps.
      *
      * @param progress called about every {@link ProgressListener#intervalBytes()} bytes walked, under the heap
-     *     lock (it must not call this heap's allocator operations)
+     *     lock, since a check must see one moment of the heap (calling this heap from it throws
+     *     {@link IllegalStateException})
      */
     public CheckReport check(ProgressListener progress) {
         enter();
@@ -731,11 +764,18 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
-     * Walks the blocks from the first to the top, in file order, under the heap lock. Bounded by the heap's
-     * size; a block whose size breaks the tiling ends the walk with a report instead of an exception. Only
-     * sizes are checked on the way ({@link #check()} checks everything).
+     * Walks the blocks from the first to the top, in file order. Bounded by the heap's size; a block whose
+     * size breaks the tiling ends the walk with a report instead of an exception. Only sizes are checked on
+     * the way ({@link #check()} checks everything).
      *
-     * @param visitor told of each block; it must not call this heap's allocator operations
+     * <p>The blocks are read in batches under the heap lock, and the visitor is called after the lock is
+     * released: it may take its time, read and write blocks, and call this heap's operations. If another
+     * operation changes the blocks between two batches, the walk goes on from the first block at or after
+     * where it was, and the report says the heap changed during the walk: each block reported was a block
+     * when it was read, offsets only grow, none is reported twice, but blocks changed meanwhile may be missing
+     * or in an older shape. A walk of a heap that nothing changes reports every block exactly once.
+     *
+     * @param visitor told of each block
      * @return what was visited, and where and why the walk stopped if it did not reach the top
      */
     public WalkReport walk(BlockVisitor visitor) {
@@ -743,19 +783,24 @@ public final class MappedHeap implements AutoCloseable {
     }
 
     /**
-     * {@link #walk(BlockVisitor)}, telling {@code progress} how far it has come.
+     * {@link #walk(BlockVisitor)}, telling {@code progress} how far it has come (outside the heap lock too).
      *
-     * @param visitor told of each block; it must not call this heap's allocator operations
+     * @param visitor told of each block
      * @param progress called about every {@link ProgressListener#intervalBytes()} bytes walked
      * @return what was visited
      */
     public WalkReport walk(BlockVisitor visitor, ProgressListener progress) {
-        enter();
-        try {
-            return BlockWalker.walk(memory, heapStart, visitor, progress);
-        } finally {
-            exit();
-        }
+        BlockWalker walker = new BlockWalker(heapStart, progress);
+        do {
+            enter();
+            try {
+                walker.readBatch(memory);
+            } finally {
+                exit();
+            }
+            walker.deliver(visitor);
+        } while (!walker.finished());
+        return walker.report();
     }
 
     /**
@@ -784,7 +829,11 @@ public final class MappedHeap implements AutoCloseable {
     public RepairReport repair(ProgressListener progress) {
         enter();
         try {
-            return new HeapRepair(memory, heapStart, salt).repair(progress);
+            RepairReport report = new HeapRepair(memory, heapStart, salt).repair(progress);
+            if (!report.before().ok()) {
+                journal.markChanged(); // a walk in another process learns that the blocks changed
+            }
+            return report;
         } finally {
             exit();
         }
@@ -887,7 +936,7 @@ public final class MappedHeap implements AutoCloseable {
     /** Unmaps the file. Idempotent. Does not sync: call {@link #sync()} first for durability. */
     @Override
     public void close() {
-        lock.lock();
+        lockInstance();
         try {
             if (closed) {
                 return;

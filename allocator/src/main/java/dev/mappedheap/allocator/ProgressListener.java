@@ -6,8 +6,10 @@ package dev.mappedheap.allocator;
  * about every {@link #intervalBytes()} bytes of blocks walked, and once at the end of each phase with
  * {@code doneBytes == totalBytes}.
  *
- * <p>It is called on the walking thread while the heap lock is held: it must be quick and must not call
- * the heap's allocator operations (they would wait for the lock this thread holds).
+ * <p>It is called on the walking thread. A check or a repair must see one moment of the heap, so they call it
+ * while they hold the heap lock: it must be quick, and this heap's operations called from it (or its
+ * {@code close}) throw {@link IllegalStateException} rather than wait for the lock this thread holds. A walk
+ * calls it with no lock held.
  */
 @FunctionalInterface
 public interface ProgressListener {

@@ -49,6 +49,11 @@ final class DumpCommand extends HeapCommand {
                 found[1] = size;
             }
         });
+        if (found[0] < 0 && walk.changedDuringWalk()) {
+            out().println("the blocks around offset " + Units.offset(offset) + " changed while they were walked"
+                    + " (another process works on the heap): run dump again");
+            return Inspector.EXIT_PROBLEMS;
+        }
         if (found[0] < 0) {
             out().println("offset " + Units.offset(offset) + " lies past an unreadable block head: "
                     + walk.problem());

@@ -35,6 +35,13 @@ final class HeapSurvey {
         return new HeapSurvey(walk, histogram);
     }
 
+    /** @return a line to print when other processes changed the heap during the walk, or null */
+    String changedNote() {
+        return walk.changedDuringWalk()
+                ? "the heap changed during the walk (another process works on it): the figures are approximate"
+                : null;
+    }
+
     /** @return bytes in the top region */
     long topBytes() {
         return walk.capacity() - walk.top();

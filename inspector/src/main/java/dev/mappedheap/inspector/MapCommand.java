@@ -67,6 +67,9 @@ final class MapCommand extends HeapCommand {
         }
         out().println("wrote " + output + ": " + (svg ? "SVG" : "PNG") + " " + width + " x " + picture.height()
                 + " px, " + picture.columns + " x " + rows + " cells of " + Units.bytes(map.bytesPerCell));
+        if (survey.changedNote() != null) {
+            out().println(survey.changedNote());
+        }
         if (!survey.walk.complete()) {
             out().println("walk stopped early (drawn red from there): " + survey.walk.problem());
             return Inspector.EXIT_PROBLEMS;

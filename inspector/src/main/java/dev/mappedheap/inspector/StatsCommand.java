@@ -36,6 +36,10 @@ final class StatsCommand extends HeapCommand {
         field("recoveries", Units.count(stats.recoveries()) + "  (lock takeovers " + Units.count(stats.lockTakeovers())
                 + ")");
         printHistogram(survey.histogram.buckets());
+        if (survey.changedNote() != null) {
+            out().println();
+            out().println(survey.changedNote());
+        }
         if (!survey.walk.complete()) {
             out().println();
             out().println("walk stopped early, figures cover the blocks before it: " + survey.walk.problem());

@@ -307,6 +307,19 @@ public final class UndoJournal {
         }
     }
 
+    /**
+     * Moves the sequence number on for changes made outside the journal (a repair), so that whoever compares
+     * sequence numbers to learn whether the blocks changed (a walk between its batches) sees it. Under the
+     * heap's lock, with no operation open; every entry already holds an older number, so none becomes live.
+     */
+    public void markChanged() {
+        if (active) {
+            throw new IllegalStateException("an operation is in progress: seq=" + seq);
+        }
+        seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET);
+        retire();
+    }
+
     /** Undoes the operation's writes, newest first, then retires its entries as a commit would. */
     public void rollback() {
         if (count > 0) {
