@@ -31,6 +31,8 @@ class KillTortureTest {
     private static final long SURVIVOR_PROGRESS_MILLIS = 10_000;
     /** Blocks a child holds at most: all of them leak when it is killed, so few keep the file small. */
     private static final int MAX_LIVE = 48;
+    /** Operations every child left at the end makes before it is stopped, so its final verification has blocks. */
+    private static final long FINAL_OPS = 10_000;
 
     @TempDir Path dir;
 
@@ -78,8 +80,11 @@ class KillTortureTest {
                 running.add(startChurn(file, nextOwner++, random.nextLong(), owners));
             }
             long survivorOps = 0;
-            for (RunningChild child : running) {
+            for (RunningChild child : running) { // a replacement started by the last kills has work to verify too
                 child.awaitLine("ready", 60_000);
+                assertThat(child.awaitOpsAbove(FINAL_OPS, 60_000)).as("%s works before the end", child).isTrue();
+            }
+            for (RunningChild child : running) {
                 child.send("stop");
             }
             for (RunningChild child : running) {
