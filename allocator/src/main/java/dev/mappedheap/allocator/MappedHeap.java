@@ -829,11 +829,9 @@ public final class MappedHeap implements AutoCloseable {
     public RepairReport repair(ProgressListener progress) {
         enter();
         try {
-            RepairReport report = new HeapRepair(memory, heapStart, salt).repair(progress);
-            if (!report.before().ok()) {
-                journal.markChanged(); // a walk in another process learns that the blocks changed
-            }
-            return report;
+            // the sequence moves on before the first unjournaled write, not after the last: a repair stopped
+            // midway (a throwing listener, a killed process) has changed the blocks too, and a walk must know
+            return new HeapRepair(memory, heapStart, salt, journal::markChanged).repair(progress);
         } finally {
             exit();
         }

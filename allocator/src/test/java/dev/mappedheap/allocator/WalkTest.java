@@ -158,6 +158,55 @@ class WalkTest {
         }
     }
 
+    /**
+     * A repair writes block heads without the journal. If it stops midway (its progress listener throws, or its
+     * process is killed), a walk elsewhere must still learn that the blocks changed: otherwise it goes on from
+     * its old cursor, which may now lie inside a merged free block, and reports a block that is not one.
+     */
+    @Test
+    void aRepairThatStopsMidwayStillTellsAWalkTheBlocksChanged() {
+        try (MappedHeap heap = MappedHeap.create(dir.resolve("h.heap"), HeapOptions.defaults())) {
+            int firstBatch = 4096; // BlockWalker.FIRST_BATCH: the walk's second batch starts at block 4096
+            List<Long> payloads = new ArrayList<>();
+            for (int i = 0; i < firstBatch + 1000; i++) {
+                payloads.add(heap.allocate(48));
+            }
+            // blocks firstBatch-6 .. firstBatch+4 free and adjacent, not merged: one freed, the rest made free by
+            // hand (head without CINUSE, no check word, footer = size), which repair merges into one free block
+            heap.free(payloads.get(firstBatch - 6));
+            for (int i = firstBatch - 5; i <= firstBatch + 4; i++) {
+                long block = payloads.get(i) - 16;
+                long size = BlockLayout.size(heap.readLong(block));
+                heap.writeLong(block, size);
+                heap.writeLong(block + 8, 0);
+                heap.writeLong(block + size - 8, size);
+            }
+            long secondBatchStart = payloads.get(firstBatch) - 16;
+            ProgressListener stopsAfterRebuild = (phase, done, total) -> {
+                if (phase.equals("repair") && done == total) { // every head rewritten, nothing published yet
+                    throw new IllegalStateException("repair cancelled");
+                }
+            };
+            List<Block> blocks = new ArrayList<>();
+            WalkReport report = heap.walk((offset, size, inUse) -> {
+                if (blocks.isEmpty()) { // the first batch is read: repair now, stopping before it finishes
+                    assertThatThrownBy(() -> heap.repair(stopsAfterRebuild)).hasMessageContaining("cancelled");
+                }
+                blocks.add(new Block(offset, size, inUse));
+            });
+            List<Block> now = new ArrayList<>();
+            assertThat(heap.walk((offset, size, inUse) -> now.add(new Block(offset, size, inUse)))
+                    .changedDuringWalk()).isFalse();
+            assertTiling(heap, now);
+            Set<Long> boundaries = new HashSet<>();
+            now.forEach(b -> boundaries.add(b.offset()));
+            List<Long> phantoms = blocks.stream().map(Block::offset)
+                    .filter(o -> o >= secondBatchStart && !boundaries.contains(o)).toList();
+            assertThat(phantoms).as("blocks read after the repair changed the heap are blocks of it").isEmpty();
+            assertThat(report.changedDuringWalk()).as("the repair changed the blocks between two batches").isTrue();
+        }
+    }
+
     /** Allocates {@link #BLOCKS} blocks of mixed sizes and frees every third: free blocks among live ones. */
     private static Set<Long> fill(MappedHeap heap, SplittableRandom random) {
         List<Long> all = new ArrayList<>();

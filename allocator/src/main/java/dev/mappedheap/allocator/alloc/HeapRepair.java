@@ -39,6 +39,7 @@ public final class HeapRepair {
     private final long heapStart;
     private final long salt;
     private final RepairWriter writer;
+    private final Runnable beforeFirstWrite;
     private final List<UnreadableRange> unreadable = new ArrayList<>();
     private final FreeIndexBuilder index;
     private long top;
@@ -49,11 +50,14 @@ public final class HeapRepair {
      * @param memory the heap's mapping; the caller holds the heap lock and no journaled operation is open
      * @param heapStart offset of the first block
      * @param salt the heap's salt
+     * @param beforeFirstWrite run once before the first word is written, only when something will be: so that a
+     *     repair that never finishes (its listener throws, its process dies) has still announced the change
      */
-    public HeapRepair(HeapMemory memory, long heapStart, long salt) {
+    public HeapRepair(HeapMemory memory, long heapStart, long salt, Runnable beforeFirstWrite) {
         this.memory = memory;
         this.heapStart = heapStart;
         this.salt = salt;
+        this.beforeFirstWrite = beforeFirstWrite;
         this.writer = new RepairWriter(memory);
         this.index = new FreeIndexBuilder(writer);
     }
@@ -76,6 +80,7 @@ public final class HeapRepair {
             return new RepairReport(before, List.of("nothing rebuilt: " + endProblem), List.of(), before);
         }
         top = memory.readLong(HeaderLayout.TOP_OFFSET);
+        beforeFirstWrite.run();
         index.unpublish();
         VarHandle.fullFence(); // the structures are empty before any block changes
         rebuildBlocks(progress);

@@ -309,7 +309,8 @@ public final class UndoJournal {
 
     /**
      * Moves the sequence number on for changes made outside the journal (a repair), so that whoever compares
-     * sequence numbers to learn whether the blocks changed (a walk between its batches) sees it. Under the
+     * sequence numbers to learn whether the blocks changed (a walk between its batches) sees it: called before
+     * the first of those changes, so that one stopped midway is announced too. Under the
      * heap's lock, with no operation open; every entry already holds an older number, so none becomes live.
      */
     public void markChanged() {
