@@ -91,6 +91,8 @@ public final class BlockWalker {
         long seq = memory.readLong(HeaderLayout.JOURNAL_SEQ_OFFSET);
         capacity = memory.readLong(HeaderLayout.CAPACITY_OFFSET);
         top = memory.readLong(HeaderLayout.TOP_OFFSET);
+        boolean changedSinceLastBatch = cursor != heapStart && seq != sequence;
+        changed |= changedSinceLastBatch;
         String endProblem = endProblem(memory, heapStart);
         if (endProblem != null) {
             stop(cursor, endProblem);
@@ -100,8 +102,7 @@ public final class BlockWalker {
             ticker = new ProgressTicker(progress, "walk", heapStart, top);
         }
         long block = cursor;
-        if (cursor != heapStart && seq != sequence) {
-            changed = true;
+        if (changedSinceLastBatch) {
             growBatch();
             block = heapStart;
             while (block < cursor && block < top) {
