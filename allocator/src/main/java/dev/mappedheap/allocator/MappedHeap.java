@@ -62,6 +62,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * allocated: {@link #stats()} counts them among the live blocks.
  */
 public final class MappedHeap implements AutoCloseable {
+    /** Tries for {@link #lock} this many times (a few microseconds) before parking. */
+    private static final int INSTANCE_LOCK_SPINS = 256;
     private final Path file;
     private final HeapMemory memory;
     private final LockFile lockFile;
@@ -76,8 +78,6 @@ public final class MappedHeap implements AutoCloseable {
     private final long maxSize;
     private final int recoveredWrites;
     private final Durability durability;
-    /** Tries for {@link #lock} this many times (a few microseconds) before parking. */
-    private static final int INSTANCE_LOCK_SPINS = 256;
     /** Serialises this instance's threads before they compete for the heap lock with other instances. */
     private final ReentrantLock lock = new ReentrantLock();
     /** The JVM-side locks of {@link #lockAt}, one per lock word. */
