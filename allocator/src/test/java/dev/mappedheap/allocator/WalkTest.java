@@ -3,6 +3,7 @@ package dev.mappedheap.allocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mappedheap.allocator.alloc.BlockWalker;
 import dev.mappedheap.allocator.format.BlockLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ class WalkTest {
     @Test
     void aRepairThatStopsMidwayStillTellsAWalkTheBlocksChanged() {
         try (MappedHeap heap = MappedHeap.create(dir.resolve("h.heap"), HeapOptions.defaults())) {
-            int firstBatch = 4096; // BlockWalker.FIRST_BATCH: the walk's second batch starts at block 4096
+            int firstBatch = BlockWalker.FIRST_BATCH; // the walk's second batch starts at this block
             List<Long> payloads = new ArrayList<>();
             for (int i = 0; i < firstBatch + 1000; i++) {
                 payloads.add(heap.allocate(48));

@@ -24,7 +24,7 @@ import dev.mappedheap.allocator.internal.HeapMemory;
  */
 public final class BlockWalker {
     /** Blocks read in the first turn of the heap lock: about 100 µs of reading. */
-    static final int FIRST_BATCH = 4096;
+    public static final int FIRST_BATCH = 4096;
     /** The batch stops doubling here: 34 MiB of arrays (8 + 8 + 1 bytes per block). */
     static final int MAX_BATCH = 1 << 21;
 
